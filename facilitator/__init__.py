@@ -1,0 +1,55 @@
+"""Facilitator: live meetings with plenary and breakout rooms."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from facilitator.config import INSTANCE_DIR, PROJECT_ROOT, Config, engine_options
+from facilitator.extensions import csrf, db, migrate, socketio
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Config())
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.update(test_config)
+    # Derived from the final database URL, whichever source set it.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+
+    from facilitator import db_setup, error_pages, i18n, security
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    error_pages.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Socket events carry short texts; a larger frame is refused before it is parsed.
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    with app.app_context():
+        db_setup.configure_sqlite(db.engine)
+
+    from facilitator import accounts, joining, live, meetings
+
+    for feature in (accounts, meetings, joining, live):
+        app.register_blueprint(feature.bp)
+    accounts.cli.register(app)
+    return app

@@ -1,0 +1,65 @@
+"""Configuration read from the environment, with defaults that need nothing installed."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("FACILITATOR_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _read_or_create_secret_key(instance_dir: Path) -> str:
+    """A key generated once and kept in instance/, so sessions survive restarts."""
+    key_file = instance_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Exclusive create: two processes starting together must agree on one key.
+    try:
+        with open(key_file, "x") as handle:
+            handle.write(key)
+        key_file.chmod(0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    return key
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Every setting in one place; each can be overridden by an environment variable."""
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'facilitator.sqlite3'}"
+        )
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _read_or_create_secret_key(INSTANCE_DIR)
+        # Base URL printed in the QR code; empty means "the address the moderator used".
+        self.FACILITATOR_PUBLIC_URL = os.environ.get("FACILITATOR_PUBLIC_URL", "").rstrip("/")
+        self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # eventlet in production (wsgi.py); threading is enough for tests and tools.
+        self.SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+        self.MAX_ANSWER_LENGTH = _int_env("FACILITATOR_MAX_ANSWER_LENGTH", 2000)
+        self.MAX_QUESTION_LENGTH = _int_env("FACILITATOR_MAX_QUESTION_LENGTH", 1000)
+        self.MAX_CONTENT_LENGTH = _int_env("FACILITATOR_MAX_UPLOAD_BYTES", 1024 * 1024)
+        # Deliberately slow to compute; only the test suite turns it down.
+        self.PASSWORD_HASH_METHOD = os.environ.get("FACILITATOR_PASSWORD_HASH", "scrypt")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.FACILITATOR_PUBLIC_URL.startswith("https://")
+        self.WTF_CSRF_TIME_LIMIT = None  # a console left open all day must still work
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.LANGUAGES = {"en": "English", "fr": "Français"}
+
+
+def engine_options(database_url: str) -> dict:
+    if database_url.startswith("sqlite"):
+        # Each request and socket event is short; waiting beats failing on a busy writer.
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    return {"pool_pre_ping": True}

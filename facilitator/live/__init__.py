@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("live", __name__)
+
+from facilitator.live import events, routes  # noqa: E402,F401

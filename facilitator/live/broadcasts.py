@@ -1,0 +1,66 @@
+"""Telling every screen what just happened. Called only after the change is committed."""
+
+from __future__ import annotations
+
+from facilitator.extensions import socketio
+from facilitator.joining.models import Participant
+from facilitator.live import payloads
+from facilitator.live.models import Answer
+from facilitator.live.service import answers_to, progress
+from facilitator.live.snapshots import projector_snapshot
+from facilitator.meetings.models import Meeting, Question
+from facilitator.rooms import Audience, meeting_room, participant_room
+
+
+def _emit(event: str, data: dict, meeting: Meeting, *audiences: Audience) -> None:
+    for audience in audiences:
+        socketio.emit(event, data, to=meeting_room(meeting.id, audience))
+
+
+def participant_joined(meeting: Meeting, participant: Participant) -> None:
+    data = {"participant": payloads.participant_payload(participant)}
+    _emit("participant_joined", data, meeting, Audience.MODERATORS, Audience.PROJECTOR)
+
+
+def question_changed(meeting: Meeting, event: str, question: Question, *, fresh: bool = False) -> None:
+    """question_opened or question_closed: the stage every screen is on.
+
+    A fresh question has no answers yet, so phones need nothing more than this event;
+    a reopened one sends them back to the database for what they wrote before.
+    """
+    data = {"revision": meeting.revision, "question": payloads.question_payload(question), "fresh": fresh}
+    _emit(event, data, meeting, Audience.MODERATORS, Audience.PARTICIPANTS)
+    projector_data = {**data, "progress": progress(question), "answers": []}
+    if meeting.projector_shows_answers:
+        projector_data["answers"] = [
+            payloads.public_answer_payload(meeting, answer)
+            for answer in answers_to(question, include_hidden=False)
+        ]
+    _emit(event, projector_data, meeting, Audience.PROJECTOR)
+
+
+def answer_changed(meeting: Meeting, answer: Answer, *, skip_sid: str | None = None) -> None:
+    """A new, edited, deleted or hidden answer: each screen gets the view it may see."""
+    public = payloads.public_answer_payload(meeting, answer)
+    gone = not answer.visible
+    socketio.emit(
+        "answer_removed" if answer.deleted_at else "answer_changed",
+        public,
+        to=meeting_room(meeting.id, Audience.MODERATORS),
+    )
+    if meeting.projector_shows_answers:
+        _emit("answer_removed" if gone else "answer_changed", public, meeting, Audience.PROJECTOR)
+    own = payloads.own_answer_payload(answer)
+    # The author's other tabs; the tab that sent it already has the acknowledgement.
+    socketio.emit(
+        "my_answer_removed" if gone else "my_answer_changed",
+        own,
+        to=participant_room(answer.participant_id),
+        skip_sid=skip_sid,
+    )
+    _emit("progress", progress(answer.question), meeting, Audience.MODERATORS, Audience.PROJECTOR)
+
+
+def projector_settings_changed(meeting: Meeting) -> None:
+    _emit("snapshot", projector_snapshot(meeting), meeting, Audience.PROJECTOR)
+    _emit("meeting_changed", payloads.meeting_payload(meeting), meeting, Audience.MODERATORS)

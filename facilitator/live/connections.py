@@ -1,0 +1,47 @@
+"""Who is on the other end of a socket, decided once at connect from server-side state.
+
+Events never take a meeting, participant or role from the client: they read it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask import session
+
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.meetings.models import Meeting
+
+KEY = "connection"
+
+
+@dataclass(frozen=True)
+class Connection:
+    role: str  # "participant" or "moderator"
+    view: str  # "phone", "console" or "projector"
+    meeting_id: int
+    participant_id: int | None = None
+    moderator_id: int | None = None
+
+    def participant(self) -> Participant | None:
+        participant = db.session.get(Participant, self.participant_id) if self.participant_id else None
+        return participant if participant and participant.meeting_id == self.meeting_id else None
+
+    def meeting(self) -> Meeting | None:
+        meeting = db.session.get(Meeting, self.meeting_id)
+        if meeting is None:
+            return None
+        if self.role == "moderator" and meeting.owner_id != self.moderator_id:
+            return None
+        return meeting
+
+
+def remember(connection: Connection) -> None:
+    # Flask-SocketIO keeps this session per socket on the server; it never reaches a cookie.
+    session[KEY] = asdict(connection)
+
+
+def current() -> Connection | None:
+    data = session.get(KEY)
+    return Connection(**data) if data else None

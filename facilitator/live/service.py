@@ -1,0 +1,177 @@
+"""Live questions and answers: what may happen, and what it changes in the database.
+
+Each function leaves its changes in the session; the caller commits, then broadcasts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select, update
+
+from facilitator.errors import N_, DomainError
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live.models import Answer
+from facilitator.meetings.models import Meeting, Question, QuestionKind, QuestionStatus
+from facilitator.timeutil import utcnow
+
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class LiveError(DomainError):
+    pass
+
+
+def bump_revision(meeting: Meeting) -> None:
+    """Counted in the database, so every server process agrees on the order of changes."""
+    db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(revision=Meeting.revision + 1))
+    db.session.refresh(meeting, ["revision"])
+
+
+def _close(question: Question) -> None:
+    question.status = QuestionStatus.CLOSED
+    question.closed_at = utcnow()
+
+
+def open_question(meeting: Meeting, question: Question) -> Question:
+    if question.meeting_id != meeting.id:
+        raise LiveError(N_("This question belongs to another meeting."))
+    current = meeting.current_question
+    if current is not None and current.status == QuestionStatus.OPEN and current.id != question.id:
+        _close(current)
+    question.status = QuestionStatus.OPEN
+    question.opened_at = utcnow()
+    question.closed_at = None
+    meeting.current_question = question
+    bump_revision(meeting)
+    return question
+
+
+def open_adhoc_question(meeting: Meeting, text: str, max_length: int) -> Question:
+    text = clean_text(text, max_length)
+    position = db.session.scalar(
+        select(func.count())
+        .select_from(Question)
+        .where(Question.meeting_id == meeting.id, Question.kind == QuestionKind.ADHOC)
+    )
+    question = Question(meeting_id=meeting.id, text=text, kind=QuestionKind.ADHOC, position=position)
+    db.session.add(question)
+    db.session.flush()
+    return open_question(meeting, question)
+
+
+def close_current_question(meeting: Meeting) -> Question:
+    current = meeting.current_question
+    if current is None or current.status != QuestionStatus.OPEN:
+        raise LiveError(N_("No question is open."))
+    _close(current)
+    bump_revision(meeting)
+    return current
+
+
+def clean_text(text: object, max_length: int) -> str:
+    if not isinstance(text, str):
+        raise LiveError(N_("The text is missing."))
+    text = text.strip()
+    if not text:
+        raise LiveError(N_("Please write something first."))
+    if len(text) > max_length:
+        raise LiveError(N_("Too long: at most %(max)s characters."), max=max_length)
+    if "\x00" in text:
+        raise LiveError(N_("The text contains a character that cannot be stored."))
+    return text
+
+
+def _own_answer(participant: Participant, client_id: object) -> Answer:
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise LiveError(N_("This answer id is not valid."))
+    answer = db.session.scalar(
+        select(Answer).where(Answer.participant_id == participant.id, Answer.client_id == client_id)
+    )
+    if answer is None or answer.deleted_at is not None:
+        raise LiveError(N_("This answer does not exist."))
+    return answer
+
+
+def _require_open(question: Question) -> None:
+    if question.status != QuestionStatus.OPEN:
+        raise LiveError(N_("This question is closed; your answer arrived too late."))
+
+
+def submit_answer(
+    participant: Participant, question_id: object, client_id: object, text: object, max_length: int
+) -> tuple[Answer, bool]:
+    """Returns the answer and whether it is new; a resend returns the stored answer."""
+    if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
+        raise LiveError(N_("This answer id is not valid."))
+    existing = db.session.scalar(
+        select(Answer).where(Answer.participant_id == participant.id, Answer.client_id == client_id)
+    )
+    if existing is not None:
+        return existing, False
+    if not isinstance(question_id, int) or isinstance(question_id, bool):
+        raise LiveError(N_("This question does not exist."))
+    question = db.session.get(Question, question_id)
+    if question is None or question.meeting_id != participant.meeting_id:
+        raise LiveError(N_("This question does not exist."))
+    _require_open(question)
+    answer = Answer(
+        question_id=question.id,
+        participant_id=participant.id,
+        client_id=client_id,
+        text=clean_text(text, max_length),
+    )
+    db.session.add(answer)
+    return answer, True
+
+
+def edit_answer(participant: Participant, client_id: object, text: object, max_length: int) -> Answer:
+    answer = _own_answer(participant, client_id)
+    _require_open(answer.question)
+    if answer.hidden_at is not None:
+        raise LiveError(N_("The moderator has hidden this answer."))
+    answer.text = clean_text(text, max_length)
+    answer.updated_at = utcnow()
+    return answer
+
+
+def delete_answer(participant: Participant, client_id: object) -> Answer:
+    answer = _own_answer(participant, client_id)
+    _require_open(answer.question)
+    answer.deleted_at = utcnow()
+    return answer
+
+
+def set_answer_hidden(meeting: Meeting, answer_id: object, hidden: bool) -> Answer:
+    if not isinstance(answer_id, int) or isinstance(answer_id, bool):
+        raise LiveError(N_("This answer does not exist."))
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.question.meeting_id != meeting.id or answer.deleted_at is not None:
+        raise LiveError(N_("This answer does not exist."))
+    answer.hidden_at = utcnow() if hidden else None
+    return answer
+
+
+def answers_to(question: Question, *, include_hidden: bool) -> list[Answer]:
+    query = select(Answer).where(Answer.question_id == question.id, Answer.deleted_at.is_(None))
+    if not include_hidden:
+        query = query.where(Answer.hidden_at.is_(None))
+    return list(db.session.scalars(query.order_by(Answer.created_at, Answer.id)))
+
+
+def progress(question: Question) -> dict[str, int]:
+    """How many answers there are and how many different people gave them."""
+    visible = (Answer.question_id == question.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
+    answers, answered = db.session.execute(
+        select(func.count(Answer.id), func.count(func.distinct(Answer.participant_id))).where(*visible)
+    ).one()
+    participants = db.session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.meeting_id == question.meeting_id)
+    )
+    return {
+        "question_id": question.id,
+        "answers": answers,
+        "answered": answered,
+        "participants": participants,
+    }

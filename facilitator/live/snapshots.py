@@ -1,0 +1,87 @@
+"""The whole state one screen may see, sent on every (re)connect and on request.
+
+A phone that slept, dropped or reloaded, or a server that restarted, gets its
+truth from here: everything is read from the database, nothing from memory.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live import payloads
+from facilitator.live.models import Answer
+from facilitator.live.service import answers_to, progress
+from facilitator.meetings.models import Meeting, QuestionStatus
+from facilitator.timeutil import isoformat_utc, utcnow
+
+
+def _common(meeting: Meeting) -> dict:
+    return {
+        "revision": meeting.revision,
+        "server_time": isoformat_utc(utcnow()),
+        "meeting": payloads.meeting_payload(meeting),
+        "question": payloads.question_payload(meeting.current_question),
+    }
+
+
+def phone_snapshot(participant: Participant) -> dict:
+    meeting = participant.meeting
+    question = meeting.current_question
+    mine = []
+    if question is not None:
+        mine = db.session.scalars(
+            select(Answer)
+            .where(
+                Answer.participant_id == participant.id,
+                Answer.question_id == question.id,
+                Answer.deleted_at.is_(None),
+                Answer.hidden_at.is_(None),
+            )
+            .order_by(Answer.created_at, Answer.id)
+        )
+    return {
+        **_common(meeting),
+        "participant": payloads.participant_payload(participant),
+        "my_answers": [payloads.own_answer_payload(answer) for answer in mine],
+        "limits": {"answer": current_app.config["MAX_ANSWER_LENGTH"]},
+    }
+
+
+def _participants(meeting: Meeting) -> list[dict]:
+    people = db.session.scalars(
+        select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.joined_at)
+    )
+    return [payloads.participant_payload(person) for person in people]
+
+
+def console_snapshot(meeting: Meeting) -> dict:
+    question = meeting.current_question
+    return {
+        **_common(meeting),
+        "questions": [payloads.question_payload(q) for q in meeting.questions],
+        "participants": _participants(meeting),
+        "answers": [
+            payloads.public_answer_payload(meeting, answer)
+            for answer in (answers_to(question, include_hidden=True) if question else [])
+        ],
+        "progress": progress(question) if question else None,
+        "limits": {"question": current_app.config["MAX_QUESTION_LENGTH"]},
+    }
+
+
+def projector_snapshot(meeting: Meeting) -> dict:
+    question = meeting.current_question
+    show_answers = meeting.projector_shows_answers and question is not None
+    return {
+        **_common(meeting),
+        "participants": _participants(meeting),
+        "answers": [
+            payloads.public_answer_payload(meeting, answer)
+            for answer in (answers_to(question, include_hidden=False) if show_answers else [])
+        ],
+        "progress": progress(question) if question else None,
+        "question_is_open": question is not None and question.status == QuestionStatus.OPEN,
+    }

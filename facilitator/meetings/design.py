@@ -1,0 +1,217 @@
+"""The reusable part of a meeting, saved and shared as a JSON template.
+
+A template comes from outside (a file someone emailed around), so reading one validates every
+field and reports the first problem in a sentence a moderator can act on. Secrets such as the
+passcode are never part of a template.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from facilitator.errors import N_, DomainError
+
+DESIGN_FORMAT = "facilitator.meeting-design"
+DESIGN_VERSION = 1
+FIELD_RULES = ("required", "optional", "off")
+ATTRIBUTIONS = ("named", "affiliation", "anonymous")
+JOIN_POLICIES = ("open", "passcode")
+
+MAX_TITLE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 10_000
+MAX_QUESTION_CHARS = 1000
+MAX_QUESTIONS = 50
+# A full template with 50 long questions is well under 100 kB; more is not a template.
+MAX_TEMPLATE_BYTES = 1_000_000
+# The format nests three levels; the margin leaves room for harmless extra keys.
+MAX_DEPTH = 20
+
+_CHOICES = {
+    "join_policy": JOIN_POLICIES,
+    "name_field": FIELD_RULES,
+    "country_field": FIELD_RULES,
+    "organisation_field": FIELD_RULES,
+    "attribution": ATTRIBUTIONS,
+}
+
+
+@dataclass
+class MeetingDesign:
+    title: str
+    description: str = ""
+    starts_at: datetime | None = None
+    join_policy: str = "open"
+    name_field: str = "required"
+    country_field: str = "optional"
+    organisation_field: str = "off"
+    attribution: str = "named"
+    questions: list[str] = field(default_factory=list)
+
+
+class DesignError(DomainError):
+    """A template that cannot be used; the message says which field is wrong and why."""
+
+
+def design_to_dict(design: MeetingDesign) -> dict:
+    starts_at = design.starts_at
+    return {
+        "format": DESIGN_FORMAT,
+        "version": DESIGN_VERSION,
+        "title": design.title,
+        "description": design.description or "",
+        "starts_at": starts_at.replace(tzinfo=None).isoformat() if starts_at else None,
+        # str() turns the models' StrEnum members into the plain values the format stores.
+        **{name: str(getattr(design, name)) for name in _CHOICES},
+        "questions": [{"text": text} for text in design.questions],
+    }
+
+
+def _text(data: dict, name: str, limit: int, *, required: bool = False) -> str:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise DesignError(N_('The template has no "%(field)s".'), field=name)
+        return ""
+    if not isinstance(value, str):
+        raise DesignError(N_('The field "%(field)s" must be text.'), field=name)
+    value = value.strip()
+    if required and not value:
+        raise DesignError(N_('The field "%(field)s" is empty.'), field=name)
+    if len(value) > limit:
+        raise DesignError(
+            N_('The field "%(field)s" is longer than %(limit)d characters.'), field=name, limit=limit
+        )
+    if "\x00" in value:
+        # Databases refuse NUL characters, so catch them here rather than at saving time.
+        raise DesignError(N_('The field "%(field)s" contains a character that is not allowed.'), field=name)
+    return value
+
+
+def _choice(data: dict, name: str, default: str) -> str:
+    value = data.get(name, default)
+    if not isinstance(value, str) or value not in _CHOICES[name]:
+        raise DesignError(
+            N_('The field "%(field)s" must be one of: %(choices)s.'),
+            field=name,
+            choices=", ".join(_CHOICES[name]),
+        )
+    return value
+
+
+def _starts_at(data: dict) -> datetime | None:
+    value = data.get("starts_at")
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 64:
+        raise DesignError(N_('The field "starts_at" must be a date and time such as 2022-07-05T08:30.'))
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise DesignError(
+            N_('The field "starts_at" must be a date and time such as 2022-07-05T08:30.')
+        ) from None
+    # Meetings store the wall-clock time the organisers announced, so an offset is dropped, not applied.
+    return moment.replace(tzinfo=None)
+
+
+def _questions(data: dict) -> list[str]:
+    items = data.get("questions", [])
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise DesignError(N_('The field "questions" must be a list.'))
+    if len(items) > MAX_QUESTIONS:
+        raise DesignError(N_("A template can hold at most %(limit)d questions."), limit=MAX_QUESTIONS)
+    questions: list[str] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise DesignError(N_('Question %(number)d must be an object with a "text".'), number=number)
+        text = item["text"].strip()
+        if not text:
+            raise DesignError(N_("Question %(number)d is empty."), number=number)
+        if len(text) > MAX_QUESTION_CHARS:
+            raise DesignError(
+                N_("Question %(number)d is longer than %(limit)d characters."),
+                number=number,
+                limit=MAX_QUESTION_CHARS,
+            )
+        if "\x00" in text:
+            raise DesignError(
+                N_("Question %(number)d contains a character that is not allowed."), number=number
+            )
+        questions.append(text)
+    return questions
+
+
+def design_from_dict(data: object) -> MeetingDesign:
+    if not isinstance(data, dict):
+        raise DesignError(N_("The template must be a JSON object."))
+    if data.get("format") != DESIGN_FORMAT:
+        raise DesignError(N_('The field "format" does not say this is a Facilitator meeting template.'))
+    version = data.get("version")
+    # bool is an int in Python; "version": true must not pass for version 1.
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise DesignError(N_('The field "version" must be a whole number.'))
+    if version != DESIGN_VERSION:
+        raise DesignError(
+            N_(
+                'The field "version" is %(version)d; this version of Facilitator reads version %(supported)d.'
+            ),
+            version=version,
+            supported=DESIGN_VERSION,
+        )
+    return MeetingDesign(
+        title=_text(data, "title", MAX_TITLE_CHARS, required=True),
+        description=_text(data, "description", MAX_DESCRIPTION_CHARS),
+        starts_at=_starts_at(data),
+        join_policy=_choice(data, "join_policy", "open"),
+        name_field=_choice(data, "name_field", "required"),
+        country_field=_choice(data, "country_field", "optional"),
+        organisation_field=_choice(data, "organisation_field", "off"),
+        attribution=_choice(data, "attribution", "named"),
+        questions=_questions(data),
+    )
+
+
+_STRUCTURE = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+
+
+def _nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest, counted without parsing so that the parser never recurses
+    far enough to exhaust the stack."""
+    depth = deepest = 0
+    for token in _STRUCTURE.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif mark in "]}":
+            depth -= 1
+    return deepest
+
+
+def design_from_json(raw: bytes | str) -> MeetingDesign:
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise DesignError(N_("The template file is too large."))
+    if isinstance(raw, bytes | bytearray):
+        try:
+            raw = bytes(raw).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DesignError(N_("The template file is not UTF-8 text.")) from None
+    if not isinstance(raw, str):
+        raise DesignError(N_("The template file is not UTF-8 text."))
+    raw = raw.removeprefix("\ufeff")
+    if _nesting_depth(raw) > MAX_DEPTH:
+        raise DesignError(N_("The template is nested too deeply."))
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise DesignError(N_("The template is nested too deeply.")) from None
+    except ValueError:
+        raise DesignError(N_("The template file is not valid JSON.")) from None
+    return design_from_dict(data)

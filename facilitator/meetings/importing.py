@@ -1,0 +1,92 @@
+"""Starting a meeting from a concept note or from a template exported earlier."""
+
+import secrets
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from facilitator.accounts.auth import current_moderator, login_required
+from facilitator.extensions import db
+from facilitator.meetings import bp
+from facilitator.meetings import service as meetings
+from facilitator.meetings.concept_note import parse_concept_note
+from facilitator.meetings.design import DesignError, MeetingDesign, design_from_json
+from facilitator.meetings.forms import ConceptNoteForm, DesignUploadForm, ImportConfirmForm
+
+MAX_QUESTIONS = 50
+
+
+def _read_upload(storage) -> str:
+    raw = storage.read()
+    # Word processors save notes as UTF-8 or as the Windows code page; accept both.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_note():
+    form = ConceptNoteForm()
+    design_form = DesignUploadForm(formdata=None)
+    if form.validate_on_submit():
+        text = _read_upload(form.upload.data) if form.upload.data else (form.text.data or "")
+        if not text.strip():
+            flash(_("Paste the concept note or choose a file."), "error")
+        else:
+            note = parse_concept_note(text)
+            confirm = ImportConfirmForm(
+                formdata=None,
+                title=note.title,
+                description=note.description,
+                starts_at=note.starts_at,
+                questions="\n".join(note.questions),
+            )
+            return render_template("meetings/import_confirm.html", form=confirm, note=note)
+    return render_template("meetings/import.html", form=form, design_form=design_form)
+
+
+@bp.post("/import/confirm")
+@login_required
+def confirm_import():
+    form = ImportConfirmForm()
+    questions = [line.strip() for line in (form.questions.data or "").splitlines() if line.strip()]
+    if len(questions) > MAX_QUESTIONS or any(len(q) > 1000 for q in questions):
+        form.questions.errors = [_("At most 50 questions of at most 1000 characters each.")]
+    elif form.validate_on_submit():
+        design = MeetingDesign(
+            **{name: getattr(form, name).data for name in meetings.SETTINGS}, questions=questions
+        )
+        meeting = meetings.create_meeting(current_moderator(), design, form.passcode.data)
+        meeting.projector_shows_answers = form.projector_shows_answers.data
+        db.session.commit()
+        flash(_("Meeting created from the concept note."), "success")
+        return redirect(url_for("meetings.edit", meeting_id=meeting.id))
+    return render_template("meetings/import_confirm.html", form=form, note=None), 400
+
+
+@bp.post("/import/design")
+@login_required
+def import_design():
+    form = DesignUploadForm()
+    if not form.validate_on_submit() or not form.upload.data:
+        flash(_("Choose a meeting template (.json) exported from Facilitator."), "error")
+        return redirect(url_for("meetings.import_note"))
+    try:
+        design = design_from_json(form.upload.data.read())
+    except DesignError as error:
+        flash(_("This template cannot be used: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("meetings.import_note"))
+    passcode = None
+    if design.join_policy == "passcode":
+        # Templates never carry secrets, yet a closed meeting must not open up on import.
+        passcode = secrets.token_urlsafe(6)
+        flash(
+            _("This meeting's passcode is %(passcode)s. Change it in the settings below.", passcode=passcode),
+            "info",
+        )
+    meeting = meetings.create_meeting(current_moderator(), design, passcode)
+    db.session.commit()
+    flash(_("Meeting created from the template."), "success")
+    return redirect(url_for("meetings.edit", meeting_id=meeting.id))

@@ -1,0 +1,20 @@
+"""Socket.IO room names: the one place they are spelled."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    MODERATORS = "moderators"
+    PARTICIPANTS = "participants"
+    PROJECTOR = "projector"
+
+
+def meeting_room(meeting_id: int, audience: Audience) -> str:
+    return f"meeting:{meeting_id}:{audience}"
+
+
+def participant_room(participant_id: int) -> str:
+    """Every connection of one participant: two tabs on one phone stay in step."""
+    return f"participant:{participant_id}"

@@ -1,0 +1,140 @@
+// The moderator's console: push questions, watch answers arrive, hide what must go.
+import { connectLive } from "./live.js";
+import { byId, el } from "./dom.js";
+import { pageConfig, t } from "./i18n.js";
+
+const config = pageConfig();
+const state = { questions: [], question: null, answers: new Map(), participants: [], progress: null, meeting: null };
+
+function showError(message) {
+  byId("console-error").textContent = message ? t("error", { message }) : "";
+}
+
+async function act(event, payload) {
+  const reply = await live.request(event, payload);
+  showError(reply.ok ? "" : reply.error);
+  return reply;
+}
+
+function questionItem(question, number) {
+  const current = state.question && state.question.id === question.id;
+  const item = el("li", { class: current ? "is-current" : "" });
+  item.append(el("p", { class: "answer-text", text: `${number}. ${question.text}` }));
+  const status = current && question.status === "open" ? t("live") : question.status === "draft" ? "" : t("closed");
+  const push = el("button", { class: "button small primary", type: "button", text: t("open_question") });
+  push.disabled = current && question.status === "open";
+  push.addEventListener("click", () => act("open_question", { question_id: question.id }));
+  item.append(el("div", { class: "answer-actions" }, push, status ? el("span", { class: "badge", text: status }) : null));
+  return item;
+}
+
+function answerItem(answer) {
+  const item = el("li", { class: answer.hidden ? "is-hidden" : "", "data-answer-id": String(answer.id) });
+  item.append(el("p", { class: "answer-text", text: answer.text }));
+  const meta = [answer.author || t("anonymous")];
+  if (answer.hidden) meta.push(t("hidden"));
+  item.append(el("p", { class: "answer-meta", text: meta.join(" · ") }));
+  const toggle = el("button", {
+    class: answer.hidden ? "button small" : "button small danger",
+    type: "button",
+    text: answer.hidden ? t("unhide") : t("hide"),
+  });
+  toggle.addEventListener("click", () => act("hide_answer", { answer_id: answer.id, hidden: !answer.hidden }));
+  item.append(el("div", { class: "answer-actions" }, toggle));
+  return item;
+}
+
+function nextQuestion() {
+  const guiding = state.questions.filter((q) => q.kind === "guiding");
+  const index = state.question ? guiding.findIndex((q) => q.id === state.question.id) : -1;
+  return guiding.slice(index + 1).find((q) => q.status !== "open") || null;
+}
+
+function render() {
+  const guiding = state.questions.filter((q) => q.kind === "guiding");
+  byId("question-list").replaceChildren(...guiding.map((q, i) => questionItem(q, i + 1)));
+  byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
+  byId("people").replaceChildren(
+    ...state.participants.map((p) => el("li", { text: [p.display_name, p.country].filter(Boolean).join(" · ") || "—" })),
+  );
+  const question = state.question;
+  byId("no-current").hidden = Boolean(question);
+  byId("current-view").hidden = !question;
+  if (!question) return;
+  byId("current-text").textContent = question.text;
+  byId("current-status").textContent = question.status === "open" ? t("live") : t("closed");
+  byId("close-button").disabled = question.status !== "open";
+  const next = nextQuestion();
+  byId("next-button").disabled = !next;
+  byId("next-button").title = next ? next.text : "";
+  const progress = state.progress;
+  byId("progress").textContent = progress
+    ? `${t("answered_count", { answered: progress.answered, total: progress.participants })} · ${t("answers_count", { count: progress.answers })}`
+    : "";
+  byId("projector-answers").checked = Boolean(state.meeting && state.meeting.projector_shows_answers);
+  const answers = [...state.answers.values()].sort((a, b) => a.id - b.id);
+  byId("answers").replaceChildren(...answers.map(answerItem));
+}
+
+byId("close-button").addEventListener("click", () => act("close_question", {}));
+byId("next-button").addEventListener("click", () => {
+  const next = nextQuestion();
+  if (next) act("open_question", { question_id: next.id });
+});
+byId("projector-answers").addEventListener("change", (event) =>
+  act("show_answers_on_projector", { show: event.target.checked }),
+);
+byId("adhoc-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const box = byId("adhoc-text");
+  if (!box.value.trim()) {
+    showError(t("empty"));
+    return;
+  }
+  const reply = await act("open_question", { text: box.value });
+  if (reply.ok) box.value = "";
+});
+
+const live = connectLive({
+  view: "console",
+  meeting: config.meeting,
+  onRefused: () => window.location.reload(),
+  onSnapshot(snapshot) {
+    state.meeting = snapshot.meeting;
+    state.questions = snapshot.questions;
+    state.question = snapshot.question;
+    state.participants = snapshot.participants;
+    state.progress = snapshot.progress;
+    state.answers = new Map(snapshot.answers.map((a) => [a.id, a]));
+    render();
+  },
+  events: {
+    // The console is one screen per moderator: after a stage change it simply re-reads the truth.
+    question_opened: () => live.resync(),
+    question_closed: () => live.resync(),
+    answer_changed(answer) {
+      if (state.question && answer.question_id === state.question.id) {
+        state.answers.set(answer.id, answer);
+        render();
+      }
+    },
+    answer_removed(answer) {
+      state.answers.delete(answer.id);
+      render();
+    },
+    progress(progress) {
+      if (state.question && progress.question_id === state.question.id) {
+        state.progress = progress;
+        render();
+      }
+    },
+    participant_joined({ participant }) {
+      if (!state.participants.some((p) => p.id === participant.id)) state.participants.push(participant);
+      render();
+    },
+    meeting_changed(meeting) {
+      state.meeting = meeting;
+      render();
+    },
+  },
+});

@@ -1,0 +1,11 @@
+// Messages translated on the server and handed to the page as a JSON data block.
+const messages = JSON.parse(document.getElementById("i18n-messages").textContent);
+
+export function t(key, params = {}) {
+  const template = messages[key] ?? key;
+  return template.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));
+}
+
+export function pageConfig() {
+  return JSON.parse(document.getElementById("page-config").textContent);
+}

@@ -1,0 +1,80 @@
+// Changes a phone has made but the server has not yet acknowledged, kept in
+// localStorage so that neither a dropped connection nor a reload loses them.
+// They are sent one at a time, in order; each carries the answer's client id,
+// so sending one twice is harmless.
+
+export function newClientId() {
+  // crypto.randomUUID needs a secure context; phones on a local http address lack one.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Outbox {
+  constructor(storageKey) {
+    this.key = storageKey;
+    this.ops = this.load();
+    this.sending = false;
+  }
+
+  load() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(this.key) || "[]");
+      return Array.isArray(stored) ? stored : [];
+    } catch {
+      return [];
+    }
+  }
+
+  save() {
+    try {
+      localStorage.setItem(this.key, JSON.stringify(this.ops));
+    } catch {
+      // Storage full or disabled: the operations still live in memory for this page.
+    }
+  }
+
+  add(op) {
+    // An edit or delete of an answer still waiting to be sent folds into that answer.
+    const pending = this.ops.find((each) => each.type === "submit" && each.client_id === op.client_id);
+    if (pending && op.type === "edit") pending.text = op.text;
+    else if (pending && op.type === "delete") this.ops = this.ops.filter((each) => each !== pending);
+    else this.ops.push(op);
+    this.save();
+  }
+
+  pending() {
+    return [...this.ops];
+  }
+
+  // send(op) resolves to a reply; a reply marked offline keeps the op for later.
+  async flush(send, onReply) {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.ops.length) {
+        const op = this.ops[0];
+        const reply = await send(op);
+        if (reply.offline) break;
+        this.ops.shift();
+        this.save();
+        onReply(op, reply);
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+}
+
+export function draftStore(key) {
+  return {
+    get: () => localStorage.getItem(key) || "",
+    set: (text) => {
+      try {
+        if (text) localStorage.setItem(key, text);
+        else localStorage.removeItem(key);
+      } catch {
+        // Nothing more can be done; the text is still in the box.
+      }
+    },
+  };
+}

@@ -1,0 +1,208 @@
+// The participant's phone: the live question, a box to answer, and their own answers.
+import { connectLive } from "./live.js";
+import { byId, el } from "./dom.js";
+import { pageConfig, t } from "./i18n.js";
+import { Outbox, draftStore, newClientId } from "./outbox.js";
+
+const config = pageConfig();
+const storagePrefix = `facilitator:${config.meeting}:${config.participant}`;
+const outbox = new Outbox(`${storagePrefix}:outbox`);
+const EVENT_FOR = { submit: "submit_answer", edit: "edit_answer", delete: "delete_answer" };
+
+const state = { question: null, answers: new Map(), maxLength: 2000, editing: null };
+const form = byId("answer-form");
+const textarea = byId("answer-text");
+let draft = null;
+
+function isOpen() {
+  return state.question && state.question.status === "open";
+}
+
+function showOffline(offline) {
+  const banner = byId("offline-banner");
+  banner.hidden = !offline;
+  banner.textContent = offline ? t("offline") : "";
+}
+
+function renderCount() {
+  const left = state.maxLength - textarea.value.length;
+  byId("answer-count").textContent = t("chars_left", { count: left });
+}
+
+function setDraftFor(question) {
+  draft = question ? draftStore(`${storagePrefix}:draft:${question.id}`) : null;
+  textarea.value = draft ? draft.get() : "";
+  renderCount();
+}
+
+function visibleAnswers() {
+  const list = [...state.answers.values()].filter((a) => state.question && a.question_id === state.question.id);
+  for (const op of outbox.pending()) {
+    if (op.type === "submit" && state.question && op.question_id === state.question.id) {
+      list.push({ client_id: op.client_id, question_id: op.question_id, text: op.text, pending: true });
+    }
+  }
+  return list;
+}
+
+function answerItem(answer) {
+  const item = el("li", { class: answer.pending ? "pending" : "", "data-client-id": answer.client_id });
+  if (state.editing === answer.client_id && isOpen()) {
+    const editor = el("textarea", { "aria-label": t("edit"), rows: "3" });
+    editor.value = answer.text;
+    const save = el("button", { class: "button primary small", type: "button", text: t("save") });
+    save.addEventListener("click", () => editAnswer(answer, editor.value));
+    const cancel = el("button", { class: "button small", type: "button", text: t("cancel") });
+    cancel.addEventListener("click", () => { state.editing = null; render(); });
+    item.append(editor, el("div", { class: "answer-actions" }, save, cancel));
+    queueMicrotask(() => editor.focus());
+    return item;
+  }
+  item.append(el("p", { class: "answer-text", text: answer.text }));
+  if (answer.pending) item.append(el("p", { class: "answer-meta", text: t("queued") }));
+  if (isOpen()) {
+    const edit = el("button", { class: "button small", type: "button", text: t("edit") });
+    edit.addEventListener("click", () => { state.editing = answer.client_id; render(); });
+    const remove = el("button", { class: "button danger small", type: "button", text: t("delete") });
+    remove.addEventListener("click", () => deleteAnswer(answer));
+    item.append(el("div", { class: "answer-actions" }, edit, remove));
+  }
+  return item;
+}
+
+function render() {
+  const question = state.question;
+  byId("waiting").hidden = Boolean(question);
+  byId("question-view").hidden = !question;
+  if (!question) return;
+  byId("question-text").textContent = question.text;
+  const closedNote = byId("question-state");
+  closedNote.hidden = isOpen();
+  closedNote.textContent = isOpen() ? "" : t("question_closed");
+  form.hidden = !isOpen();
+  const answers = visibleAnswers();
+  byId("my-answers").replaceChildren(...answers.map(answerItem));
+  byId("no-answers").hidden = answers.length > 0;
+}
+
+function showQuestion(question, { keepAnswers = false } = {}) {
+  const changed = !state.question || state.question.id !== (question && question.id);
+  state.question = question;
+  if (!keepAnswers && changed) state.answers.clear();
+  if (changed) {
+    state.editing = null;
+    setDraftFor(question);
+  }
+  render();
+  if (changed && question) byId("question-text").focus();
+}
+
+function reportUndelivered(op, reply) {
+  const note = byId("late-answers");
+  note.hidden = false;
+  const lines = [t("error", { message: reply.error })];
+  if (op.text) lines.push(op.text);
+  note.append(el("span", { class: "answer-text", text: lines.join("\n") }), el("br"));
+}
+
+function onReply(op, reply) {
+  if (reply.ok && op.type !== "delete") {
+    state.answers.set(reply.answer.client_id, reply.answer);
+  } else if (reply.ok) {
+    state.answers.delete(op.client_id);
+  } else {
+    reportUndelivered(op, reply);
+  }
+  render();
+}
+
+function flush() {
+  const send = (op) => {
+    const { type, ...payload } = op;
+    return live.request(EVENT_FOR[type], payload);
+  };
+  outbox.flush(send, onReply).then(render);
+}
+
+function validate(text) {
+  if (!text) return t("empty");
+  if (text.length > state.maxLength) return t("too_long", { max: state.maxLength });
+  return "";
+}
+
+function editAnswer(answer, text) {
+  const problem = validate(text.trim());
+  if (problem) {
+    byId("answer-error").textContent = problem;
+    return;
+  }
+  state.editing = null;
+  outbox.add({ type: "edit", client_id: answer.client_id, text: text.trim() });
+  const stored = state.answers.get(answer.client_id);
+  if (stored) stored.text = text.trim();
+  render();
+  flush();
+}
+
+function deleteAnswer(answer) {
+  if (!window.confirm(t("confirm_delete"))) return;
+  outbox.add({ type: "delete", client_id: answer.client_id });
+  state.answers.delete(answer.client_id);
+  render();
+  flush();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = textarea.value.trim();
+  const problem = validate(text);
+  byId("answer-error").textContent = problem;
+  textarea.setAttribute("aria-invalid", problem ? "true" : "false");
+  if (problem || !isOpen()) return;
+  outbox.add({ type: "submit", client_id: newClientId(), question_id: state.question.id, text });
+  textarea.value = "";
+  draft.set("");
+  renderCount();
+  render();
+  flush();
+});
+
+textarea.addEventListener("input", () => {
+  if (draft) draft.set(textarea.value);
+  renderCount();
+});
+
+const live = connectLive({
+  view: "phone",
+  meeting: config.meeting,
+  onRefused: () => window.location.assign(config.joinUrl),
+  onSnapshot(snapshot) {
+    state.maxLength = snapshot.limits.answer;
+    state.answers = new Map(snapshot.my_answers.map((a) => [a.client_id, a]));
+    showQuestion(snapshot.question, { keepAnswers: true });
+    render();
+    flush();
+  },
+  events: {
+    question_opened(data) {
+      if (data.fresh) showQuestion(data.question);
+      else live.resync();
+    },
+    question_closed(data) {
+      showQuestion(data.question, { keepAnswers: true });
+    },
+    my_answer_changed(answer) {
+      state.answers.set(answer.client_id, answer);
+      render();
+    },
+    my_answer_removed(answer) {
+      state.answers.delete(answer.client_id);
+      render();
+    },
+  },
+});
+
+live.socket.on("connect", () => showOffline(false));
+live.socket.on("disconnect", () => showOffline(true));
+window.addEventListener("offline", () => showOffline(true));
+renderCount();

@@ -1,0 +1,32 @@
+"""Production entry point: serves the app with eventlet through Flask-SocketIO's own runner.
+
+    python wsgi.py            # listens on $HOST:$PORT (default 0.0.0.0:5000)
+
+eventlet must patch the standard library before anything else is imported.
+"""
+
+import warnings
+
+# eventlet announces on import that it is in maintenance mode; we chose it knowingly
+# (Flask-SocketIO's production server) and keep the server mode a configuration switch.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
+
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+
+os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
+
+from facilitator import create_app  # noqa: E402
+from facilitator.extensions import socketio  # noqa: E402
+
+app = create_app()
+
+if __name__ == "__main__":
+    host = os.environ.get("HOST", "0.0.0.0")
+    port = int(os.environ.get("PORT", "5000"))
+    public = app.config["FACILITATOR_PUBLIC_URL"] or f"http://localhost:{port}"
+    print(f"Facilitator is running: moderators log in at {public}/login", flush=True)
+    socketio.run(app, host=host, port=port, log_output=os.environ.get("FACILITATOR_ACCESS_LOG") == "1")
