@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from facilitator.config import INSTANCE_DIR, PROJECT_ROOT, Config, engine_options
-from facilitator.extensions import csrf, db, migrate, socketio
+from facilitator.extensions import compress, csrf, db, migrate, socketio
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)

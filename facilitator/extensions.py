@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound here and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +22,4 @@ migrate = Migrate()
 socketio = SocketIO()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()

@@ -1,6 +1,6 @@
 """Response headers that make every page safer by default."""
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 # No inline scripts or styles anywhere: user text can never become code.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -20,6 +20,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    """Registered after Flask-Compress, so these hooks run before it on each response."""
+
+    @app.after_request
+    def buffer_static_files(response: Response) -> Response:
+        # Static files leave Flask as file streams, which Flask-Compress will not gzip.
+        # Ours are a few kilobytes each: read them whole so they go out compressed.
+        if request.endpoint == "static" and response.direct_passthrough:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from flask import g
 
 # Before the app is imported: no secret key file or database lands in the real instance/.
 _instance = tempfile.mkdtemp(prefix="facilitator-test-instance-")
@@ -59,6 +60,14 @@ def app(tmp_path, migrated_sqlite_template):
     database = tmp_path / "facilitator.sqlite3"
     shutil.copy(migrated_sqlite_template, database)
     app = create_app(config_for(f"sqlite:///{database}"))
+
+    @app.before_request
+    def forget_previous_request() -> None:
+        # Requests reuse the app context the fixture holds open; in production each request
+        # has its own, so nothing a request caches on g (moderator, locale) may outlive it.
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         yield app
         db.session.remove()

@@ -56,8 +56,7 @@ class _Block:
 # --- Normalising the text -------------------------------------------------------------------------
 
 _SPACES = str.maketrans({"\t": "    ", "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " "})
-# C1 controls never occur in real notes (cp1252 text is decoded before it gets here); they mark binary junk.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\u00ad\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b\u00ad\ufeff]")
 _RULE = re.compile(r"[=\-_*~]{3,}")
 # Emphasis markers are dropped one by one rather than matched in pairs: pairing them is quadratic
 # on a line full of unmatched markers, and a stray marker is as useless as a paired one.
@@ -372,15 +371,17 @@ def _tidy_title(text: str) -> str:
     return _collapse(text).strip("\"'“”«» ")
 
 
-def _title_runs(block: _Block) -> list[str]:
-    """Lines of one block, joined where a long title was wrapped onto the next line."""
+def _title_runs(lines: list[_Line | None]) -> list[str]:
+    """Candidate lines, joined where a long title was wrapped onto the next line."""
     runs: list[list[str]] = []
-    for line in block.lines:
-        text = line.text
+    for line in lines:
+        text = line.text if line else ""
         if not _title_candidate(text):
             runs.append([])
             continue
-        if runs and runs[-1] and (text[0].islower() or _CONNECTOR.search(runs[-1][-1])):
+        previous = runs[-1][-1] if runs and runs[-1] else ""
+        # A line that nearly fills the width was most likely wrapped by the word processor.
+        if previous and (text[0].islower() or _CONNECTOR.search(previous) or len(previous) >= 50):
             runs[-1].append(text)
         else:
             runs.append([text])
@@ -409,11 +410,14 @@ def _find_title(lines: list[_Line | None], blocks: list[_Block]) -> str:
             text = _tidy_title(block.first)
             if _title_candidate(text):
                 return text
-    candidates: list[str] = []
+    header: list[_Line | None] = []
     for block in blocks[:30]:
         if _ends_header(block):
             break
-        candidates.extend(_tidy_title(run) for run in _title_runs(block))
+        if block.blank_before:
+            header.append(None)
+        header.extend(block.lines)
+    candidates = [_tidy_title(run) for run in _title_runs(header)]
     # Series and organisation labels tend to be set in capitals above a title in ordinary case.
     mixed = [text for text in candidates if not text.isupper()]
     for text in mixed:

@@ -155,14 +155,14 @@ def design_from_dict(data: object) -> MeetingDesign:
     # bool is an int in Python; "version": true must not pass for version 1.
     if isinstance(version, bool) or not isinstance(version, int):
         raise DesignError(N_('The field "version" must be a whole number.'))
-    if version != DESIGN_VERSION:
+    if DESIGN_VERSION < version < 1_000_000:
         raise DesignError(
-            N_(
-                'The field "version" is %(version)d; this version of Facilitator reads version %(supported)d.'
-            ),
+            N_('The field "version" is %(version)d: the template comes from a newer Facilitator.'),
             version=version,
-            supported=DESIGN_VERSION,
         )
+    if version != DESIGN_VERSION:
+        # Absurd numbers are not echoed back: printing a huge integer is itself an error in Python.
+        raise DesignError(N_('The field "version" must be %(supported)d.'), supported=DESIGN_VERSION)
     return MeetingDesign(
         title=_text(data, "title", MAX_TITLE_CHARS, required=True),
         description=_text(data, "description", MAX_DESCRIPTION_CHARS),
@@ -176,7 +176,9 @@ def design_from_dict(data: object) -> MeetingDesign:
     )
 
 
-_STRUCTURE = re.compile(r'"(?:\\.|[^"\\])*"|[\[\]{}]')
+# The closing quote is optional so that an unterminated string is consumed in one pass; requiring it
+# would rescan the rest of the text from every quote inside that string.
+_STRUCTURE = re.compile(r'"(?:\\.|[^"\\])*"?|[\[\]{}]')
 
 
 def _nesting_depth(text: str) -> int:
@@ -185,27 +187,28 @@ def _nesting_depth(text: str) -> int:
     depth = deepest = 0
     for token in _STRUCTURE.finditer(text):
         mark = token.group()
-        if mark in "[{":
+        if mark in ("[", "{"):
             depth += 1
             deepest = max(deepest, depth)
             if deepest > MAX_DEPTH:
                 break
-        elif mark in "]}":
+        elif mark in ("]", "}"):
             depth -= 1
     return deepest
 
 
 def design_from_json(raw: bytes | str) -> MeetingDesign:
+    if not isinstance(raw, bytes | bytearray | str):
+        raise DesignError(N_("The template file is not UTF-8 text."))
     if len(raw) > MAX_TEMPLATE_BYTES:
         raise DesignError(N_("The template file is too large."))
-    if isinstance(raw, bytes | bytearray):
+    if isinstance(raw, str):
+        raw = raw.removeprefix("\ufeff")
+    else:
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise DesignError(N_("The template file is not UTF-8 text.")) from None
-    if not isinstance(raw, str):
-        raise DesignError(N_("The template file is not UTF-8 text."))
-    raw = raw.removeprefix("\ufeff")
     if _nesting_depth(raw) > MAX_DEPTH:
         raise DesignError(N_("The template is nested too deeply."))
     try:

@@ -76,7 +76,7 @@ def import_design():
     try:
         design = design_from_json(form.upload.data.read())
     except DesignError as error:
-        flash(_("This template cannot be used: %(reason)s", reason=str(error)), "error")
+        flash(_("This template cannot be used: %(reason)s", reason=error.translated()), "error")
         return redirect(url_for("meetings.import_note"))
     passcode = None
     if design.join_policy == "passcode":

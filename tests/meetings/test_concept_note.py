@@ -48,7 +48,7 @@ and to draw lessons the network can share.
 
 Guiding questions
 
-1. What arrangements help districts shape national health targets before they are adopted (e.g., joint planning, budget hearings)?
+1. What arrangements help districts shape national targets before adoption (e.g., joint planning)?
 2. What can national ministries do to make district plans count when budgets are allocated?
 3. How can civil society follow whether local plans are carried out?
 
@@ -65,8 +65,7 @@ def test_un_style_note():
     assert note.title == "Bridging national and local plans on community health"
     assert note.starts_at == datetime(2023, 9, 12, 9, 0)
     assert note.questions == [
-        "What arrangements help districts shape national health targets before they are adopted "
-        "(e.g., joint planning, budget hearings)?",
+        "What arrangements help districts shape national targets before adoption (e.g., joint planning)?",
         "What can national ministries do to make district plans count when budgets are allocated?",
         "How can civil society follow whether local plans are carried out?",
     ]
@@ -91,6 +90,39 @@ def test_questions_under_a_combined_objectives_heading():
 def test_section_heading_right_after_the_questions():
     text = UN_STYLE.replace("carried out?\n\n4. Format", "carried out?\n4. Format")
     assert len(parse_concept_note(text).questions) == 3
+
+
+def test_compact_layout_without_blank_lines_after_headings():
+    text = UN_STYLE
+    for heading in ("1. Context", "3. Session objectives and guiding questions", "Guiding questions"):
+        text = text.replace(f"{heading}\n\n", f"{heading}\n")
+    note = parse_concept_note(text)
+    assert note.title == "Bridging national and local plans on community health"
+    assert len(note.questions) == 3
+    assert note.description.startswith("This session aims to compare")
+
+
+def test_mixed_case_series_and_document_labels_are_not_the_title():
+    text = "Technical learning series\n\nConcept note\n\nShared rivers and peace\n\n1. Context\n\nText."
+    assert parse_concept_note(text).title == "Shared rivers and peace"
+
+
+def test_roman_numbered_sections_and_lettered_questions():
+    text = (
+        "Shared rivers and peace\n\nI. Context\n\nRivers cross borders.\n\nII. Guiding questions\n\n"
+        "a) Who decides?\nb) Who is left out?\n\nIII. Format\n\nPlenary discussion followed by groups.\n"
+    )
+    assert parse_concept_note(text).questions == ["Who decides?", "Who is left out?"]
+
+
+def test_numbered_heading_after_the_questions_without_prose_below_it():
+    text = "Guiding questions\n\n1. Who decides?\n2. Who is left out?\n\n3. Annexes\n\n- Map\n- Budget\n"
+    assert parse_concept_note(text).questions == ["Who decides?", "Who is left out?"]
+
+
+def test_organisation_in_capitals_above_the_title():
+    text = "RIVERLANDS WATER NETWORK\n\nShared rivers and peace\n\n1. Context\n\nText."
+    assert parse_concept_note(text).title == "Shared rivers and peace"
 
 
 def test_example_concept_note_shipped_with_the_project():
@@ -128,6 +160,8 @@ Plenary followed by breakout groups.
         "Q1: Who takes part today?\nQ2: What has worked?\nQ3: What should change?",
         "Question 1: Who takes part today?\nQuestion 2: What has worked?\nQuestion 3: What should change?",
         "1. **Who** takes part today?\n\n2. What has worked?\n\n3. What should change?",
+        "(1) Who takes part today?\n(2) What has worked?\n(3) What should change?",
+        "• Who takes part today?\n• What has worked?\n• What [should change](https://example.org)?",
     ],
 )
 def test_markdown_lists(items):
@@ -140,6 +174,13 @@ def test_markdown_questions_that_are_not_phrased_as_questions():
     items = "- Share one example of youth participation\n- Name one obstacle you have seen"
     note = parse_concept_note(MARKDOWN.format(items=items))
     assert note.questions == ["Share one example of youth participation", "Name one obstacle you have seen"]
+
+
+def test_markdown_heading_with_closing_hashes():
+    text = "# Shared rivers #\n\n## Guiding questions ##\n\n1. Who decides?\n"
+    note = parse_concept_note(text)
+    assert note.title == "Shared rivers"
+    assert note.questions == ["Who decides?"]
 
 
 def test_markdown_description_is_the_first_paragraph():
@@ -171,6 +212,14 @@ def test_intro_sentence_before_the_list_is_skipped():
     assert parse_concept_note(text).questions == ["What works?", "What does not?"]
 
 
+def test_list_far_below_an_empty_questions_heading_is_not_taken():
+    text = (
+        "Guiding questions\n\nTo be shared before the session.\n\nMore on this later.\n\n"
+        "The secretariat will write.\n\nAgenda\n\n- Opening remarks\n- Closing remarks\n"
+    )
+    assert parse_concept_note(text).questions == []
+
+
 def test_questions_without_list_markers_under_a_heading():
     text = "Guiding questions:\nWhat works in practice?\nWhat does not work,\nand why?\n\nFormat\n\nPlenary."
     assert parse_concept_note(text).questions == ["What works in practice?", "What does not work, and why?"]
@@ -178,7 +227,12 @@ def test_questions_without_list_markers_under_a_heading():
 
 @pytest.mark.parametrize(
     "heading",
-    ["Questions directrices", "Questions d'orientation", "Questions d’orientation :", "## Questions directrices"],
+    [
+        "Questions directrices",
+        "Questions d'orientation",
+        "Questions d’orientation :",
+        "## Questions directrices",
+    ],
 )
 def test_french_headings(heading):
     text = (
@@ -271,8 +325,8 @@ def test_invalid_time_leaves_the_date_at_midnight():
 
 def test_dates_inside_prose_are_not_the_meeting_date():
     text = (
-        "Women, peace and security\n\nThe Security Council adopted resolution 1325 on 31 October 2000, and since "
-        "then more than a hundred countries have adopted national action plans to implement it.\n"
+        "Women, peace and security\n\nThe Security Council adopted resolution 1325 on 31 October 2000, "
+        "and since then more than a hundred countries have adopted national action plans to implement it.\n"
     )
     assert parse_concept_note(text).starts_at is None
 
@@ -294,8 +348,31 @@ def test_title_with_document_label_prefix():
 
 
 def test_wrapped_title_is_joined():
-    text = "LEARNING SERIES\n\nFinding greater synergy between externally\nand internally facing plans\n\n1. Context"
-    assert parse_concept_note(text).title == "Finding greater synergy between externally and internally facing plans"
+    text = (
+        "LEARNING SERIES\n\nFinding greater synergy between externally\nand internally facing plans\n\n"
+        "1. Context"
+    )
+    assert (
+        parse_concept_note(text).title
+        == "Finding greater synergy between externally and internally facing plans"
+    )
+
+
+def test_title_wrapped_at_the_page_width_is_joined():
+    text = (
+        "Finding greater synergy between externally and internally facing\n"
+        "National Action Plans on Women, Peace, and Security\n\nCONCEPT NOTE\n\n1. Context"
+    )
+    assert parse_concept_note(text).title == (
+        "Finding greater synergy between externally and internally facing "
+        "National Action Plans on Women, Peace, and Security"
+    )
+
+
+def test_short_title_and_subtitle_are_not_joined():
+    assert parse_concept_note("Regional learning session\nLocalising water governance\n").title == (
+        "Regional learning session"
+    )
 
 
 def test_all_capitals_title_is_kept_when_there_is_nothing_else():
@@ -311,6 +388,26 @@ def test_description_falls_back_to_the_first_substantial_paragraph():
         "the people who depend on them rarely take part in the decisions.\n\n2. Format\n\nPlenary.\n"
     )
     assert parse_concept_note(text).description.startswith("Rivers cross borders, and so do the droughts")
+
+
+def test_description_from_the_paragraph_under_an_objectives_heading():
+    text = (
+        "Shared rivers\n\n1. Context\n\nRivers cross borders and so do droughts, floods and the disputes "
+        "they bring to the communities living along them.\n\n2. Objectives\n\n"
+        "To compare how basin committees share water in dry years and what they need from governments.\n"
+    )
+    assert parse_concept_note(text).description.startswith("To compare how basin committees share water")
+
+
+def test_description_is_not_a_long_title():
+    text = (
+        "Finding greater synergy between externally and internally facing national plans\n\n"
+        "1. Context\n\nNational plans look either outward or inward, rarely both at once.\n"
+    )
+    assert (
+        parse_concept_note(text).description
+        == "National plans look either outward or inward, rarely both at once."
+    )
 
 
 def test_description_is_capped():

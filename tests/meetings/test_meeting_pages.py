@@ -97,7 +97,10 @@ def test_other_moderators_meetings_are_invisible(app, make_meeting):
     for url in (base, f"{base}/console", f"{base}/projector", f"{base}/qr.svg", f"{base}/design.json"):
         assert browser.get(url).status_code == 404, url
     assert browser.post(f"{base}/questions", data={"text": "mine now?"}).status_code == 404
-    assert browser.post(f"{base}/questions/{theirs.question_ids[0]}", data={"action": "delete"}).status_code == 404
+    assert (
+        browser.post(f"{base}/questions/{theirs.question_ids[0]}", data={"action": "delete"}).status_code
+        == 404
+    )
     assert browser.post(f"{base}/delete").status_code == 404
     # A question id of another meeting under my own meeting's address is not found either.
     mine_url = f"/meetings/{mine.meeting_id}/questions/{theirs.question_ids[0]}"

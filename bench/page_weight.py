@@ -1,0 +1,93 @@
+"""Weighs everything a phone downloads to reach the question screen, gzipped.
+
+    .venv/bin/python bench/page_weight.py [--json]
+
+It builds a meeting on a throwaway SQLite database, joins it as a phone with the
+Flask test client, then follows every stylesheet, script and module import the
+live page needs, the way a browser would, and sums each response's gzip size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def measure() -> list[tuple[str, int, int]]:
+    workdir = Path(tempfile.mkdtemp(prefix="facilitator-weight-"))
+    os.environ["FACILITATOR_INSTANCE_DIR"] = str(workdir)
+    os.environ.setdefault("SECRET_KEY", "page-weight")
+    from flask_migrate import upgrade
+
+    from facilitator import create_app
+    from facilitator.accounts.cli import create_moderator
+    from facilitator.extensions import db
+    from facilitator.live import service
+    from facilitator.meetings.design import MeetingDesign
+    from facilitator.meetings.service import create_meeting
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'w.sqlite3'}", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        meeting = create_meeting(
+            create_moderator("weight@example.org", "weight-password"),
+            MeetingDesign(title="Page weight", questions=["What lessons can Focal Points draw?"]),
+        )
+        db.session.commit()
+        service.open_question(meeting, meeting.guiding_questions[0])
+        db.session.commit()
+        code = meeting.join_code
+
+    phone = app.test_client()
+    join = phone.get(f"/j/{code}")
+    phone.post(f"/j/{code}", data={"display_name": "Amina", "country": "Senegal"})
+    pending = [f"/j/{code}/live"]
+    seen: dict[str, tuple[int, int]] = {f"/j/{code} (join form)": (len(join.data), gzipped(join.data))}
+    while pending:
+        url = pending.pop(0)
+        if url in seen:
+            continue
+        response = phone.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.data
+        seen[url] = (len(body), gzipped(body))
+        text = body.decode("utf-8", errors="replace")
+        base = url.rsplit("/", 1)[0]
+        for ref in re.findall(r'(?:href|src)="(/static/[^"]+)"', text):
+            pending.append(ref.split("?")[0])
+        for ref in re.findall(r'import[^"\']*["\'](\.{1,2}/[^"\']+)["\']', text):
+            pending.append(os.path.normpath(f"{base}/{ref}"))
+    return [(url, raw, packed) for url, (raw, packed) in seen.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print machine-readable figures")
+    args = parser.parse_args()
+    rows = measure()
+    total_raw = sum(raw for _, raw, _ in rows)
+    total_gzip = sum(packed for _, _, packed in rows)
+    if args.json:
+        print(json.dumps({"files": rows, "total_bytes": total_raw, "total_gzip_bytes": total_gzip}, indent=2))
+        return
+    width = max(len(url) for url, _, _ in rows)
+    for url, raw, packed in sorted(rows, key=lambda row: -row[2]):
+        print(f"{url:<{width}}  {raw / 1024:7.1f} KB  {packed / 1024:6.1f} KB gzipped")
+    print(f"{'total':<{width}}  {total_raw / 1024:7.1f} KB  {total_gzip / 1024:6.1f} KB gzipped")
+
+
+if __name__ == "__main__":
+    main()
