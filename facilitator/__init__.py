@@ -25,7 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
 
-    from facilitator import db_setup, error_pages, i18n, security
+    from facilitator import accounts, db_setup, error_pages, i18n, joining, live, meetings, security
+
+    # Socket handlers must be registered before socketio.init_app() builds the server:
+    # Flask-SocketIO hands only the handlers it already knows to each new server.
+    from facilitator.breakouts import events as breakout_events  # noqa: F401
+    from facilitator.breakouts import routes as breakouts
 
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -48,9 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         db_setup.configure_sqlite(db.engine)
 
-    from facilitator import accounts, joining, live, meetings
-
-    for feature in (accounts, meetings, joining, live):
+    for feature in (accounts, meetings, joining, live, breakouts):
         app.register_blueprint(feature.bp)
     accounts.cli.register(app)
     return app

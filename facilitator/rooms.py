@@ -18,3 +18,8 @@ def meeting_room(meeting_id: int, audience: Audience) -> str:
 def participant_room(participant_id: int) -> str:
     """Every connection of one participant: two tabs on one phone stay in step."""
     return f"participant:{participant_id}"
+
+
+def group_room(group_id: int) -> str:
+    """The members of one breakout group: the only phones that see its wall while it works."""
+    return f"group:{group_id}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from facilitator.breakouts.payloads import wall_answer_payload
+from facilitator.breakouts.service import vote_count
 from facilitator.extensions import socketio
 from facilitator.joining.models import Participant
 from facilitator.live import payloads
@@ -9,7 +11,7 @@ from facilitator.live.models import Answer
 from facilitator.live.service import answers_to, progress
 from facilitator.live.snapshots import projector_snapshot
 from facilitator.meetings.models import Meeting, Question
-from facilitator.rooms import Audience, meeting_room, participant_room
+from facilitator.rooms import Audience, group_room, meeting_room, participant_room
 
 
 def _emit(event: str, data: dict, meeting: Meeting, *audiences: Audience) -> None:
@@ -20,6 +22,12 @@ def _emit(event: str, data: dict, meeting: Meeting, *audiences: Audience) -> Non
 def participant_joined(meeting: Meeting, participant: Participant) -> None:
     data = {"participant": payloads.participant_payload(participant)}
     _emit("participant_joined", data, meeting, Audience.MODERATORS, Audience.PROJECTOR)
+    presence_changed(meeting.id)
+
+
+def presence_changed(meeting_id: int) -> None:
+    """Someone joined, connected or left: the breakout cockpit refreshes (it throttles)."""
+    socketio.emit("cockpit_changed", {}, to=meeting_room(meeting_id, Audience.MODERATORS))
 
 
 def question_changed(meeting: Meeting, event: str, question: Question, *, fresh: bool = False) -> None:
@@ -41,15 +49,7 @@ def question_changed(meeting: Meeting, event: str, question: Question, *, fresh:
 
 def answer_changed(meeting: Meeting, answer: Answer, *, skip_sid: str | None = None) -> None:
     """A new, edited, deleted or hidden answer: each screen gets the view it may see."""
-    public = payloads.public_answer_payload(meeting, answer)
     gone = not answer.visible
-    socketio.emit(
-        "answer_removed" if answer.deleted_at else "answer_changed",
-        public,
-        to=meeting_room(meeting.id, Audience.MODERATORS),
-    )
-    if meeting.projector_shows_answers:
-        _emit("answer_removed" if gone else "answer_changed", public, meeting, Audience.PROJECTOR)
     own = payloads.own_answer_payload(answer)
     # The author's other tabs; the tab that sent it already has the acknowledgement.
     socketio.emit(
@@ -58,9 +58,28 @@ def answer_changed(meeting: Meeting, answer: Answer, *, skip_sid: str | None = N
         to=participant_room(answer.participant_id),
         skip_sid=skip_sid,
     )
+    if answer.group_id is not None:
+        _group_answer_changed(meeting, answer, gone)
+        return
+    public = payloads.public_answer_payload(meeting, answer)
+    socketio.emit(
+        "answer_removed" if answer.deleted_at else "answer_changed",
+        public,
+        to=meeting_room(meeting.id, Audience.MODERATORS),
+    )
+    if meeting.projector_shows_answers:
+        _emit("answer_removed" if gone else "answer_changed", public, meeting, Audience.PROJECTOR)
     _emit("progress", progress(answer.question), meeting, Audience.MODERATORS, Audience.PROJECTOR)
 
 
 def projector_settings_changed(meeting: Meeting) -> None:
     _emit("snapshot", projector_snapshot(meeting), meeting, Audience.PROJECTOR)
     _emit("meeting_changed", payloads.meeting_payload(meeting), meeting, Audience.MODERATORS)
+
+
+def _group_answer_changed(meeting: Meeting, answer: Answer, gone: bool) -> None:
+    """A breakout wall: only the group itself and the moderators learn of it."""
+    data = wall_answer_payload(meeting, answer, vote_count(answer.id))
+    event = "wall_answer_removed" if gone else "wall_answer_changed"
+    socketio.emit(event, data, to=group_room(answer.group_id))
+    _emit(event, data, meeting, Audience.MODERATORS)

@@ -1,4 +1,4 @@
-"""Socket.IO events of live questions: check who asks, validate, change, commit, broadcast."""
+"""Socket.IO connections and live-question events: check who asks, validate, change, commit, broadcast."""
 
 from __future__ import annotations
 
@@ -8,21 +8,44 @@ from functools import wraps
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
 
 from facilitator.accounts.auth import current_moderator
+from facilitator.breakouts import service as breakouts
+from facilitator.breakouts.snapshots import cockpit_snapshot
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db, socketio
 from facilitator.joining.identity import participant_for, request_token
+from facilitator.joining.models import Participant
 from facilitator.joining.service import meeting_by_code
-from facilitator.live import broadcasts, connections, payloads, service
+from facilitator.live import broadcasts, connections, payloads, presence, service
 from facilitator.live.connections import Connection
 from facilitator.live.snapshots import console_snapshot, phone_snapshot, projector_snapshot
 from facilitator.meetings.models import Meeting, Question, QuestionStatus
-from facilitator.rooms import Audience, meeting_room, participant_room
+from facilitator.rooms import Audience, group_room, meeting_room, participant_room
 
 log = logging.getLogger(__name__)
-MODERATOR_VIEWS = {"console": Audience.MODERATORS, "projector": Audience.PROJECTOR}
+MODERATOR_VIEWS = {
+    "console": Audience.MODERATORS,
+    "cockpit": Audience.MODERATORS,
+    "projector": Audience.PROJECTOR,
+}
+
+
+def enter_group_room(participant: Participant) -> None:
+    """Join the room of the group the database says this phone is in, and leave any other."""
+    meeting = participant.meeting
+    round_ = breakouts.running_round(meeting)
+    member = breakouts.membership(round_, participant) if round_ else None
+    if round_ is not None and member is None and breakouts.place_late_joiner(round_, participant):
+        db.session.commit()
+        member = breakouts.membership(round_, participant)
+    wanted = group_room(member.group_id) if member else None
+    for room in rooms():
+        if room.startswith("group:") and room != wanted:
+            leave_room(room)
+    if wanted:
+        join_room(wanted)
 
 
 @socketio.on("connect")
@@ -37,7 +60,10 @@ def connect(auth: object = None) -> None:
         connections.remember(Connection("participant", view, meeting.id, participant_id=participant.id))
         join_room(participant_room(participant.id))
         join_room(meeting_room(meeting.id, Audience.PARTICIPANTS))
+        enter_group_room(participant)
+        presence.arrived(request.sid, meeting.id, participant.id)
         emit("snapshot", phone_snapshot(participant))
+        broadcasts.presence_changed(meeting.id)
     elif view in MODERATOR_VIEWS:
         moderator = current_moderator()
         meeting_id = auth.get("meeting")
@@ -46,9 +72,22 @@ def connect(auth: object = None) -> None:
             raise ConnectionRefusedError("forbidden")
         connections.remember(Connection("moderator", view, meeting.id, moderator_id=moderator.id))
         join_room(meeting_room(meeting.id, MODERATOR_VIEWS[view]))
-        emit("snapshot", (console_snapshot if view == "console" else projector_snapshot)(meeting))
+        emit("snapshot", moderator_snapshot(view, meeting))
     else:
         raise ConnectionRefusedError("bad_request")
+
+
+@socketio.on("disconnect")
+def disconnect(*_reason: object) -> None:
+    connection = connections.current()
+    if connection is not None and connection.role == "participant":
+        presence.left(request.sid)
+        broadcasts.presence_changed(connection.meeting_id)
+
+
+def moderator_snapshot(view: str, meeting: Meeting) -> dict:
+    builders = {"console": console_snapshot, "projector": projector_snapshot, "cockpit": cockpit_snapshot}
+    return builders[view](meeting)
 
 
 def _failure(message: str) -> dict:
@@ -76,7 +115,7 @@ def live_event(event: str, role: str) -> Callable:
                 return {"ok": True, **handler(connection, payload)}
             except DomainError as error:
                 db.session.rollback()
-                return _failure(error.translated())
+                return {**_failure(error.translated()), **getattr(error, "details", {})}
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", event)
@@ -88,14 +127,14 @@ def live_event(event: str, role: str) -> Callable:
     return decorate
 
 
-def _participant(connection: Connection):
+def participant_of(connection: Connection) -> Participant:
     participant = connection.participant()
     if participant is None:
         raise service.LiveError(N_("You are no longer part of this meeting."))
     return participant
 
 
-def _meeting(connection: Connection) -> Meeting:
+def meeting_of(connection: Connection) -> Meeting:
     meeting = connection.meeting()
     if meeting is None:
         raise service.LiveError(N_("This meeting no longer exists."))
@@ -104,35 +143,40 @@ def _meeting(connection: Connection) -> Meeting:
 
 @live_event("sync", "participant")
 def sync_phone(connection: Connection, payload: dict) -> dict:
-    return {"snapshot": phone_snapshot(_participant(connection))}
+    participant = participant_of(connection)
+    enter_group_room(participant)
+    return {"snapshot": phone_snapshot(participant)}
 
 
 @live_event("sync_console", "moderator")
 def sync_moderator(connection: Connection, payload: dict) -> dict:
-    meeting = _meeting(connection)
-    build = console_snapshot if connection.view == "console" else projector_snapshot
-    return {"snapshot": build(meeting)}
+    return {"snapshot": moderator_snapshot(connection.view, meeting_of(connection))}
 
 
 @live_event("submit_answer", "participant")
 def submit_answer(connection: Connection, payload: dict) -> dict:
-    participant = _participant(connection)
+    participant = participant_of(connection)
+    meeting = participant.meeting
+    # During a breakout round the answer goes on the wall of the phone's own group.
+    round_ = breakouts.running_round(meeting)
+    member = breakouts.membership(round_, participant) if round_ else None
     answer, created = service.submit_answer(
         participant,
         payload.get("question_id"),
         payload.get("client_id"),
         payload.get("text"),
         current_app.config["MAX_ANSWER_LENGTH"],
+        group=member.group if member else None,
     )
     if created:
         db.session.commit()
-        broadcasts.answer_changed(participant.meeting, answer, skip_sid=request.sid)
+        broadcasts.answer_changed(meeting, answer, skip_sid=request.sid)
     return {"answer": payloads.own_answer_payload(answer), "duplicate": not created}
 
 
 @live_event("edit_answer", "participant")
 def edit_answer(connection: Connection, payload: dict) -> dict:
-    participant = _participant(connection)
+    participant = participant_of(connection)
     answer = service.edit_answer(
         participant, payload.get("client_id"), payload.get("text"), current_app.config["MAX_ANSWER_LENGTH"]
     )
@@ -143,7 +187,7 @@ def edit_answer(connection: Connection, payload: dict) -> dict:
 
 @live_event("delete_answer", "participant")
 def delete_answer(connection: Connection, payload: dict) -> dict:
-    participant = _participant(connection)
+    participant = participant_of(connection)
     answer = service.delete_answer(participant, payload.get("client_id"))
     db.session.commit()
     broadcasts.answer_changed(participant.meeting, answer, skip_sid=request.sid)
@@ -152,7 +196,7 @@ def delete_answer(connection: Connection, payload: dict) -> dict:
 
 @live_event("open_question", "moderator")
 def open_question(connection: Connection, payload: dict) -> dict:
-    meeting = _meeting(connection)
+    meeting = meeting_of(connection)
     fresh = True
     if "text" in payload:
         question = service.open_adhoc_question(
@@ -172,7 +216,7 @@ def open_question(connection: Connection, payload: dict) -> dict:
 
 @live_event("close_question", "moderator")
 def close_question(connection: Connection, payload: dict) -> dict:
-    meeting = _meeting(connection)
+    meeting = meeting_of(connection)
     question = service.close_current_question(meeting)
     db.session.commit()
     broadcasts.question_changed(meeting, "question_closed", question)
@@ -181,7 +225,7 @@ def close_question(connection: Connection, payload: dict) -> dict:
 
 @live_event("hide_answer", "moderator")
 def hide_answer(connection: Connection, payload: dict) -> dict:
-    meeting = _meeting(connection)
+    meeting = meeting_of(connection)
     hidden = payload.get("hidden", True)
     if not isinstance(hidden, bool):
         raise service.LiveError(N_("This request is malformed."))
@@ -193,7 +237,7 @@ def hide_answer(connection: Connection, payload: dict) -> dict:
 
 @live_event("show_answers_on_projector", "moderator")
 def show_answers_on_projector(connection: Connection, payload: dict) -> dict:
-    meeting = _meeting(connection)
+    meeting = meeting_of(connection)
     show = payload.get("show")
     if not isinstance(show, bool):
         raise service.LiveError(N_("This request is malformed."))

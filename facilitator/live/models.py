@@ -17,6 +17,10 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    # None for plenary answers; set for answers on a breakout group's wall.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("breakout_group.id", ondelete="CASCADE"), index=True
+    )
     client_id: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -31,3 +35,16 @@ class Answer(db.Model):
     @property
     def visible(self) -> bool:
         return self.deleted_at is None and self.hidden_at is None
+
+
+class Presence(db.Model):
+    """Which participants have a socket open right now, seen from every server process.
+
+    Each process refreshes the rows of its own sockets; a row not refreshed for a while
+    belongs to a process that died and no longer counts.
+    """
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,8 +39,10 @@ def question_payload(question: Question | None) -> dict | None:
 def own_answer_payload(answer: Answer) -> dict:
     """For the phone that wrote it: keyed by its own client id."""
     return {
+        "id": answer.id,
         "client_id": answer.client_id,
         "question_id": answer.question_id,
+        "group_id": answer.group_id,
         "text": answer.text,
         "created_at": isoformat_utc(answer.created_at),
         "updated_at": isoformat_utc(answer.updated_at),

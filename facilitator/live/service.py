@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import func, select, update
 
+from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, RoundStatus
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
@@ -37,6 +38,8 @@ def _close(question: Question) -> None:
 def open_question(meeting: Meeting, question: Question) -> Question:
     if question.meeting_id != meeting.id:
         raise LiveError(N_("This question belongs to another meeting."))
+    if meeting.current_round is not None and meeting.current_round.status == RoundStatus.OPEN:
+        raise LiveError(N_("Close the breakout round first: phones are in their groups."))
     current = meeting.current_question
     if current is not None and current.status == QuestionStatus.OPEN and current.id != question.id:
         _close(current)
@@ -94,15 +97,33 @@ def _own_answer(participant: Participant, client_id: object) -> Answer:
     return answer
 
 
-def _require_open(question: Question) -> None:
-    if question.status != QuestionStatus.OPEN:
+def _require_open(question: Question, group_id: int | None = None) -> None:
+    if group_id is not None:
+        # A breakout wall stays open as long as its round, whatever the plenary does.
+        round_status = db.session.scalar(
+            select(BreakoutRound.status)
+            .join(BreakoutGroup, BreakoutGroup.round_id == BreakoutRound.id)
+            .where(BreakoutGroup.id == group_id)
+        )
+        if round_status != RoundStatus.OPEN:
+            raise LiveError(N_("This breakout round has ended; your answer arrived too late."))
+    elif question.status != QuestionStatus.OPEN:
         raise LiveError(N_("This question is closed; your answer arrived too late."))
 
 
 def submit_answer(
-    participant: Participant, question_id: object, client_id: object, text: object, max_length: int
+    participant: Participant,
+    question_id: object,
+    client_id: object,
+    text: object,
+    max_length: int,
+    group: BreakoutGroup | None = None,
 ) -> tuple[Answer, bool]:
-    """Returns the answer and whether it is new; a resend returns the stored answer."""
+    """Returns the answer and whether it is new; a resend returns the stored answer.
+
+    With a group (the caller's own, from server-side membership) the answer goes on that
+    group's wall, for one of the group's questions.
+    """
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
         raise LiveError(N_("This answer id is not valid."))
     existing = db.session.scalar(
@@ -115,9 +136,12 @@ def submit_answer(
     question = db.session.get(Question, question_id)
     if question is None or question.meeting_id != participant.meeting_id:
         raise LiveError(N_("This question does not exist."))
-    _require_open(question)
+    if group is not None and question.id not in group.question_ids:
+        raise LiveError(N_("This question is not one of this group's questions."))
+    _require_open(question, group.id if group else None)
     answer = Answer(
         question_id=question.id,
+        group_id=group.id if group else None,
         participant_id=participant.id,
         client_id=client_id,
         text=clean_text(text, max_length),
@@ -128,7 +152,7 @@ def submit_answer(
 
 def edit_answer(participant: Participant, client_id: object, text: object, max_length: int) -> Answer:
     answer = _own_answer(participant, client_id)
-    _require_open(answer.question)
+    _require_open(answer.question, answer.group_id)
     if answer.hidden_at is not None:
         raise LiveError(N_("The moderator has hidden this answer."))
     answer.text = clean_text(text, max_length)
@@ -138,7 +162,7 @@ def edit_answer(participant: Participant, client_id: object, text: object, max_l
 
 def delete_answer(participant: Participant, client_id: object) -> Answer:
     answer = _own_answer(participant, client_id)
-    _require_open(answer.question)
+    _require_open(answer.question, answer.group_id)
     answer.deleted_at = utcnow()
     return answer
 
@@ -154,7 +178,10 @@ def set_answer_hidden(meeting: Meeting, answer_id: object, hidden: bool) -> Answ
 
 
 def answers_to(question: Question, *, include_hidden: bool) -> list[Answer]:
-    query = select(Answer).where(Answer.question_id == question.id, Answer.deleted_at.is_(None))
+    """The plenary answers to a question (group walls are the breakouts' business)."""
+    query = select(Answer).where(
+        Answer.question_id == question.id, Answer.group_id.is_(None), Answer.deleted_at.is_(None)
+    )
     if not include_hidden:
         query = query.where(Answer.hidden_at.is_(None))
     return list(db.session.scalars(query.order_by(Answer.created_at, Answer.id)))
@@ -162,7 +189,12 @@ def answers_to(question: Question, *, include_hidden: bool) -> list[Answer]:
 
 def progress(question: Question) -> dict[str, int]:
     """How many answers there are and how many different people gave them."""
-    visible = (Answer.question_id == question.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
+    visible = (
+        Answer.question_id == question.id,
+        Answer.group_id.is_(None),
+        Answer.deleted_at.is_(None),
+        Answer.hidden_at.is_(None),
+    )
     answers, answered = db.session.execute(
         select(func.count(Answer.id), func.count(func.distinct(Answer.participant_id))).where(*visible)
     ).one()

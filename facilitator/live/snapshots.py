@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from facilitator.breakouts import payloads as breakout_payloads
+from facilitator.breakouts.snapshots import wall_state
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
 from facilitator.live import payloads
@@ -27,6 +29,11 @@ def _common(meeting: Meeting) -> dict:
     }
 
 
+def _with_breakout(meeting: Meeting, snapshot: dict) -> dict:
+    snapshot["breakout"] = wall_state(meeting)
+    return snapshot
+
+
 def phone_snapshot(participant: Participant) -> dict:
     meeting = participant.meeting
     question = meeting.current_question
@@ -37,6 +44,7 @@ def phone_snapshot(participant: Participant) -> dict:
             .where(
                 Answer.participant_id == participant.id,
                 Answer.question_id == question.id,
+                Answer.group_id.is_(None),
                 Answer.deleted_at.is_(None),
                 Answer.hidden_at.is_(None),
             )
@@ -46,6 +54,7 @@ def phone_snapshot(participant: Participant) -> dict:
         **_common(meeting),
         "participant": payloads.participant_payload(participant),
         "my_answers": [payloads.own_answer_payload(answer) for answer in mine],
+        "breakout": breakout_payloads.phone_state(meeting, participant),
         "limits": {"answer": current_app.config["MAX_ANSWER_LENGTH"]},
     }
 
@@ -59,29 +68,35 @@ def _participants(meeting: Meeting) -> list[dict]:
 
 def console_snapshot(meeting: Meeting) -> dict:
     question = meeting.current_question
-    return {
-        **_common(meeting),
-        "questions": [payloads.question_payload(q) for q in meeting.questions],
-        "participants": _participants(meeting),
-        "answers": [
-            payloads.public_answer_payload(meeting, answer)
-            for answer in (answers_to(question, include_hidden=True) if question else [])
-        ],
-        "progress": progress(question) if question else None,
-        "limits": {"question": current_app.config["MAX_QUESTION_LENGTH"]},
-    }
+    return _with_breakout(
+        meeting,
+        {
+            **_common(meeting),
+            "questions": [payloads.question_payload(q) for q in meeting.questions],
+            "participants": _participants(meeting),
+            "answers": [
+                payloads.public_answer_payload(meeting, answer)
+                for answer in (answers_to(question, include_hidden=True) if question else [])
+            ],
+            "progress": progress(question) if question else None,
+            "limits": {"question": current_app.config["MAX_QUESTION_LENGTH"]},
+        },
+    )
 
 
 def projector_snapshot(meeting: Meeting) -> dict:
     question = meeting.current_question
     show_answers = meeting.projector_shows_answers and question is not None
-    return {
-        **_common(meeting),
-        "participants": _participants(meeting),
-        "answers": [
-            payloads.public_answer_payload(meeting, answer)
-            for answer in (answers_to(question, include_hidden=False) if show_answers else [])
-        ],
-        "progress": progress(question) if question else None,
-        "question_is_open": question is not None and question.status == QuestionStatus.OPEN,
-    }
+    return _with_breakout(
+        meeting,
+        {
+            **_common(meeting),
+            "participants": _participants(meeting),
+            "answers": [
+                payloads.public_answer_payload(meeting, answer)
+                for answer in (answers_to(question, include_hidden=False) if show_answers else [])
+            ],
+            "progress": progress(question) if question else None,
+            "question_is_open": question is not None and question.status == QuestionStatus.OPEN,
+        },
+    )

@@ -55,6 +55,9 @@ class Meeting(db.Model):
     current_question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question.id", use_alter=True, ondelete="SET NULL")
     )
+    current_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("breakout_round.id", use_alter=True, ondelete="SET NULL")
+    )
     # Bumped on every change phones can see, so a client can tell an old event from a new one.
     revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -69,6 +72,8 @@ class Meeting(db.Model):
     current_question: Mapped[Question | None] = relationship(
         foreign_keys=[current_question_id], post_update=True
     )
+    # The breakout round that is running, or whose groups are reporting back.
+    current_round = relationship("BreakoutRound", foreign_keys=[current_round_id], post_update=True)
 
     @property
     def guiding_questions(self) -> list[Question]:

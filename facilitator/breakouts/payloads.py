@@ -1,0 +1,295 @@
+"""What phones, the cockpit and the projector receive about breakout groups.
+
+Everything a group writes is sent only to that group's room and to the moderators until
+the moderator opens the walls to everyone after the round.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from facilitator.breakouts.models import (
+    BreakoutGroup,
+    BreakoutRound,
+    GroupMember,
+    GroupMessage,
+    GroupSummary,
+    HelpRequest,
+    Vote,
+)
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live import payloads
+from facilitator.live.models import Answer, Presence
+from facilitator.meetings.models import Attribution, Meeting, Question
+from facilitator.timeutil import isoformat_utc, utcnow
+
+PRESENCE_TIMEOUT_S = 75
+TOP_ANSWERS = 5
+
+
+def round_payload(round_: BreakoutRound) -> dict:
+    return {
+        "id": round_.id,
+        "number": round_.number,
+        "mode": round_.mode,
+        "status": round_.status,
+        "opened_at": isoformat_utc(round_.opened_at),
+        "ends_at": isoformat_utc(round_.ends_at),
+        "closed_at": isoformat_utc(round_.closed_at),
+        "report_group_id": round_.report_group_id,
+        "walls_published": round_.walls_published,
+    }
+
+
+def member_label(meeting: Meeting, participant: Participant) -> str | None:
+    """How a member appears to the rest of the group, by the meeting's attribution rule."""
+    if meeting.attribution == Attribution.ANONYMOUS:
+        return None
+    return payloads.author_label(meeting, participant)
+
+
+def questions_payload(question_ids: list[int]) -> list[dict]:
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
+    return [{"id": qid, "text": questions[qid].text} for qid in question_ids if qid in questions]
+
+
+def vote_counts(answer_ids: list[int]) -> dict[int, int]:
+    if not answer_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Vote.answer_id, func.count())
+            .where(Vote.answer_id.in_(answer_ids))
+            .group_by(Vote.answer_id)
+        ).all()
+    )
+
+
+def wall_answer_payload(meeting: Meeting, answer: Answer, votes: int) -> dict:
+    return {**payloads.public_answer_payload(meeting, answer), "group_id": answer.group_id, "votes": votes}
+
+
+def wall(meeting: Meeting, group: BreakoutGroup, *, include_hidden: bool = False) -> list[dict]:
+    query = select(Answer).where(Answer.group_id == group.id, Answer.deleted_at.is_(None))
+    if not include_hidden:
+        query = query.where(Answer.hidden_at.is_(None))
+    answers = list(db.session.scalars(query.order_by(Answer.id)))
+    counts = vote_counts([a.id for a in answers])
+    return [wall_answer_payload(meeting, a, counts.get(a.id, 0)) for a in answers]
+
+
+def summaries(group: BreakoutGroup) -> dict[str, dict]:
+    rows = db.session.scalars(select(GroupSummary).where(GroupSummary.group_id == group.id))
+    return {str(s.question_id): summary_payload(s) for s in rows}
+
+
+def summary_payload(summary: GroupSummary) -> dict:
+    return {
+        "group_id": summary.group_id,
+        "question_id": summary.question_id,
+        "text": summary.text,
+        "version": summary.version,
+        "updated_at": isoformat_utc(summary.updated_at),
+    }
+
+
+def message_payload(message: GroupMessage) -> dict:
+    return {
+        "id": message.id,
+        "group_id": message.group_id,
+        "text": message.text,
+        "created_at": isoformat_utc(message.created_at),
+    }
+
+
+def messages_for(round_: BreakoutRound, group: BreakoutGroup | None) -> list[dict]:
+    query = select(GroupMessage).where(GroupMessage.round_id == round_.id)
+    if group is not None:
+        query = query.where((GroupMessage.group_id.is_(None)) | (GroupMessage.group_id == group.id))
+    return [message_payload(m) for m in db.session.scalars(query.order_by(GroupMessage.id.desc()).limit(5))]
+
+
+def connected_participants(meeting_id: int) -> set[int]:
+    horizon = utcnow().timestamp() - PRESENCE_TIMEOUT_S
+    rows = db.session.execute(
+        select(Presence.participant_id, Presence.seen_at).where(Presence.meeting_id == meeting_id)
+    ).all()
+    return {pid for pid, seen in rows if seen.timestamp() >= horizon}
+
+
+def members_payload(meeting: Meeting, group: BreakoutGroup, connected: set[int] | None = None) -> list[dict]:
+    people = []
+    for member in group.members:
+        person = {
+            "label": member_label(meeting, member.participant),
+            "rapporteur": member.participant_id == group.rapporteur_id,
+        }
+        if connected is not None:
+            # The cockpit manages people: it sees who they are and whether they are online.
+            person |= {
+                "id": member.participant_id,
+                "name": member.participant.display_name,
+                "connected": member.participant_id in connected,
+            }
+        people.append(person)
+    return people
+
+
+def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant) -> dict:
+    """Everything a member's phone shows during the round."""
+    return {
+        "id": group.id,
+        "name": group.name,
+        "number": group.number,
+        "members": members_payload(meeting, group),
+        "member_count": len(group.members),
+        "has_rapporteur": group.rapporteur_id is not None,
+        "i_am_rapporteur": group.rapporteur_id == participant.id,
+        "questions": questions_payload(group.question_ids),
+        "answers": wall(meeting, group),
+        "my_votes": list(
+            db.session.scalars(
+                select(Vote.answer_id)
+                .join(Answer)
+                .where(Vote.participant_id == participant.id, Answer.group_id == group.id)
+            )
+        ),
+        "summaries": summaries(group),
+        "messages": messages_for(group.round, group),
+    }
+
+
+def choices(round_: BreakoutRound) -> list[dict]:
+    counts = dict(
+        db.session.execute(
+            select(GroupMember.group_id, func.count())
+            .where(GroupMember.round_id == round_.id)
+            .group_by(GroupMember.group_id)
+        ).all()
+    )
+    return [
+        {
+            "id": g.id,
+            "name": g.name,
+            "members": counts.get(g.id, 0),
+            "capacity": g.capacity,
+            "questions": questions_payload(g.question_ids),
+        }
+        for g in round_.groups
+    ]
+
+
+def report(meeting: Meeting, group: BreakoutGroup) -> dict:
+    """One group's report-back: its summaries and its most supported answers, per question."""
+    answers = wall(meeting, group)
+    per_question = []
+    for question in questions_payload(group.question_ids):
+        mine = [a for a in answers if a["question_id"] == question["id"]]
+        top = sorted(mine, key=lambda a: (-a["votes"], a["id"]))[:TOP_ANSWERS]
+        summary = summaries(group).get(str(question["id"]))
+        per_question.append({**question, "summary": summary["text"] if summary else "", "top_answers": top})
+    return {"group": {"id": group.id, "name": group.name}, "questions": per_question}
+
+
+def published_walls(meeting: Meeting, round_: BreakoutRound) -> list[dict]:
+    return [
+        {
+            "id": g.id,
+            "name": g.name,
+            "questions": questions_payload(g.question_ids),
+            "answers": wall(meeting, g),
+            "summaries": summaries(g),
+        }
+        for g in round_.groups
+    ]
+
+
+def help_requests(round_: BreakoutRound) -> dict[int, str]:
+    rows = db.session.execute(
+        select(HelpRequest.group_id, HelpRequest.created_at).where(
+            HelpRequest.group_id.in_([g.id for g in round_.groups]), HelpRequest.resolved_at.is_(None)
+        )
+    ).all()
+    return {group_id: isoformat_utc(created) for group_id, created in rows}
+
+
+def cockpit(meeting: Meeting, round_: BreakoutRound) -> dict:
+    """Every group at a glance for the moderator."""
+    connected = connected_participants(meeting.id)
+    helps = help_requests(round_)
+    counts = dict(
+        (tuple(key), n)
+        for *key, n in db.session.execute(
+            select(Answer.group_id, Answer.question_id, func.count())
+            .where(Answer.group_id.in_([g.id for g in round_.groups]), Answer.deleted_at.is_(None))
+            .group_by(Answer.group_id, Answer.question_id)
+        ).all()
+    )
+    groups = []
+    for group in round_.groups:
+        written = summaries(group)
+        groups.append(
+            {
+                "id": group.id,
+                "name": group.name,
+                "number": group.number,
+                "capacity": group.capacity,
+                "rapporteur_id": group.rapporteur_id,
+                "members": members_payload(meeting, group, connected),
+                "questions": [
+                    {
+                        **question,
+                        "answers": counts.get((group.id, question["id"]), 0),
+                        "has_summary": bool(written.get(str(question["id"]), {}).get("text")),
+                    }
+                    for question in questions_payload(group.question_ids)
+                ],
+                "help_since": helps.get(group.id),
+            }
+        )
+    return {
+        "round": round_payload(round_),
+        "groups": groups,
+        "unassigned": unassigned(meeting, round_),
+        "messages": messages_for(round_, None),
+    }
+
+
+def unassigned(meeting: Meeting, round_: BreakoutRound) -> list[dict]:
+    placed = select(GroupMember.participant_id).where(GroupMember.round_id == round_.id)
+    people = db.session.scalars(
+        select(Participant).where(Participant.meeting_id == meeting.id, Participant.id.not_in(placed))
+    )
+    return [{"id": p.id, "name": p.display_name, "label": member_label(meeting, p)} for p in people]
+
+
+def phone_state(meeting: Meeting, participant: Participant) -> dict | None:
+    """The breakout part of a phone's snapshot: its group while the round runs, the
+    report-back and, once opened, every group's wall afterwards."""
+    round_ = meeting.current_round
+    if round_ is None:
+        return None
+    state: dict = {
+        "round": round_payload(round_),
+        "group": None,
+        "choices": None,
+        "report": None,
+        "walls": None,
+    }
+    if round_.status == "open":
+        member = db.session.scalar(
+            select(GroupMember).where(
+                GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id
+            )
+        )
+        if member is not None:
+            state["group"] = group_view(meeting, member.group, participant)
+        elif round_.mode == "self_select":
+            state["choices"] = choices(round_)
+        return state
+    if round_.report_group_id is not None:
+        state["report"] = report(meeting, db.session.get(BreakoutGroup, round_.report_group_id))
+    if round_.walls_published:
+        state["walls"] = published_walls(meeting, round_)
+    return state

@@ -1,0 +1,396 @@
+"""A breakout round while it runs: groups, walls, votes, summaries, help, time, report-back.
+
+Each function leaves its changes in the session; the caller commits, then broadcasts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from facilitator.breakouts import assignment
+from facilitator.breakouts.models import (
+    AssignmentMode,
+    BreakoutGroup,
+    BreakoutRound,
+    GroupMember,
+    GroupMessage,
+    GroupSummary,
+    HelpRequest,
+    RoundStatus,
+    Vote,
+)
+from facilitator.breakouts.planning import RoundPlan
+from facilitator.errors import N_, DomainError
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live.models import Answer
+from facilitator.live.service import bump_revision, clean_text
+from facilitator.meetings.models import Meeting, QuestionStatus
+from facilitator.timeutil import utcnow
+
+MIN_MINUTES, MAX_MINUTES = 1, 240
+WARNING_BEFORE = timedelta(minutes=1)
+
+
+class BreakoutError(DomainError):
+    pass
+
+
+class SummaryConflict(BreakoutError):
+    """Someone saved the summary since this editor loaded it."""
+
+    def __init__(self, summary: GroupSummary) -> None:
+        super().__init__(
+            N_("Someone else saved this summary meanwhile. Their version is shown; merge your changes.")
+        )
+        self.summary = summary
+
+
+def open_round(meeting: Meeting, plan: RoundPlan, minutes: int, now: datetime | None = None) -> BreakoutRound:
+    if meeting.current_round is not None and meeting.current_round.status == RoundStatus.OPEN:
+        raise BreakoutError(N_("A breakout round is already running."))
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise BreakoutError(N_("The duration must be between 1 and 240 minutes."))
+    valid = {
+        p for (p,) in db.session.execute(select(Participant.id).where(Participant.meeting_id == meeting.id))
+    }
+    placed = [pid for group in plan.groups for pid in group.member_ids]
+    if len(placed) != len(set(placed)) or not set(placed) <= valid:
+        raise BreakoutError(N_("Each participant of this meeting can be in one group only."))
+    now = now or utcnow()
+    number = 1 + (
+        db.session.scalar(
+            select(func.max(BreakoutRound.number)).where(BreakoutRound.meeting_id == meeting.id)
+        )
+        or 0
+    )
+    round_ = BreakoutRound(
+        meeting_id=meeting.id,
+        number=number,
+        mode=plan.mode,
+        settings={**plan.settings, "seed": plan.seed},
+        opened_at=now,
+        ends_at=now + timedelta(minutes=minutes),
+    )
+    for index, planned in enumerate(plan.groups):
+        round_.groups.append(
+            BreakoutGroup(
+                number=index + 1,
+                name=planned.name.strip()[:80] or f"{index + 1}",
+                capacity=planned.capacity,
+                question_ids=list(planned.question_ids),
+            )
+        )
+    db.session.add(round_)
+    db.session.flush()
+    db.session.add_all(
+        GroupMember(round_id=round_.id, group_id=group.id, participant_id=pid)
+        for group, planned in zip(round_.groups, plan.groups, strict=True)
+        for pid in planned.member_ids
+    )
+    # Phones leave the plenary question for their groups.
+    if meeting.current_question is not None and meeting.current_question.status == QuestionStatus.OPEN:
+        meeting.current_question.status = QuestionStatus.CLOSED
+        meeting.current_question.closed_at = now
+    meeting.current_round = round_
+    bump_revision(meeting)
+    return round_
+
+
+def running_round(meeting: Meeting) -> BreakoutRound | None:
+    current = meeting.current_round
+    return current if current is not None and current.status == RoundStatus.OPEN else None
+
+
+def membership(round_: BreakoutRound, participant: Participant) -> GroupMember | None:
+    return db.session.scalar(
+        select(GroupMember).where(
+            GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id
+        )
+    )
+
+
+def group_sizes(round_: BreakoutRound) -> dict[int, int]:
+    counts = dict(
+        db.session.execute(
+            select(GroupMember.group_id, func.count())
+            .where(GroupMember.round_id == round_.id)
+            .group_by(GroupMember.group_id)
+        ).all()
+    )
+    return {group.id: counts.get(group.id, 0) for group in round_.groups}
+
+
+def place_late_joiner(round_: BreakoutRound, participant: Participant) -> BreakoutGroup | None:
+    """Someone who arrives mid-round goes to the smallest group (self-select: they choose)."""
+    if round_.mode == AssignmentMode.SELF_SELECT or not round_.groups:
+        return None
+    sizes = group_sizes(round_)
+    group = round_.groups[assignment.place_late_joiner([sizes[g.id] for g in round_.groups])]
+    db.session.add(GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id))
+    return group
+
+
+def group_in(round_: BreakoutRound, group_id: object) -> BreakoutGroup:
+    group = (
+        db.session.get(BreakoutGroup, group_id)
+        if isinstance(group_id, int) and not isinstance(group_id, bool)
+        else None
+    )
+    if group is None or group.round_id != round_.id:
+        raise BreakoutError(N_("This group does not exist."))
+    return group
+
+
+def choose_group(round_: BreakoutRound, participant: Participant, group_id: object) -> BreakoutGroup:
+    if round_.mode != AssignmentMode.SELF_SELECT:
+        raise BreakoutError(N_("The moderator assigns the groups in this round."))
+    if round_.status != RoundStatus.OPEN:
+        raise BreakoutError(N_("This breakout round has ended."))
+    group = group_in(round_, group_id)
+    if membership(round_, participant) is not None:
+        raise BreakoutError(N_("You are already in a group."))
+    if group.capacity is not None and group_sizes(round_)[group.id] >= group.capacity:
+        raise BreakoutError(N_("This group is full. Please choose another one."))
+    db.session.add(GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id))
+    return group
+
+
+def move_member(
+    round_: BreakoutRound, participant_id: object, group_id: object
+) -> tuple[GroupMember, int | None]:
+    """Returns the membership and the group the person came from."""
+    group = group_in(round_, group_id)
+    participant = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.id == round_.meeting_id))
+    if participant is None or participant.meeting_id != meeting_id:
+        raise BreakoutError(N_("This participant is not in this meeting."))
+    member = membership(round_, participant)
+    previous = member.group_id if member else None
+    if member is None:
+        member = GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id)
+        db.session.add(member)
+    else:
+        if previous != group.id and db.session.get(BreakoutGroup, previous).rapporteur_id == participant.id:
+            db.session.get(BreakoutGroup, previous).rapporteur_id = None
+        member.group_id = group.id
+    return member, previous
+
+
+def set_rapporteur(round_: BreakoutRound, group_id: object, participant_id: object) -> BreakoutGroup:
+    group = group_in(round_, group_id)
+    if participant_id is None:
+        group.rapporteur_id = None
+        return group
+    member = (
+        db.session.scalar(
+            select(GroupMember).where(
+                GroupMember.group_id == group.id, GroupMember.participant_id == participant_id
+            )
+        )
+        if isinstance(participant_id, int)
+        else None
+    )
+    if member is None:
+        raise BreakoutError(N_("The rapporteur must be a member of the group."))
+    group.rapporteur_id = member.participant_id
+    return group
+
+
+def volunteer(group: BreakoutGroup, participant: Participant) -> bool:
+    """The first volunteer takes the role; a conditional update settles a race between two."""
+    result = db.session.execute(
+        update(BreakoutGroup)
+        .where(BreakoutGroup.id == group.id, BreakoutGroup.rapporteur_id.is_(None))
+        .values(rapporteur_id=participant.id)
+    )
+    db.session.refresh(group, ["rapporteur_id"])
+    if result.rowcount == 0 and group.rapporteur_id != participant.id:
+        raise BreakoutError(N_("This group already has a rapporteur."))
+    return True
+
+
+def require_open(round_: BreakoutRound) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise BreakoutError(N_("This breakout round has ended; your answer arrived too late."))
+
+
+def toggle_vote(group: BreakoutGroup, participant: Participant, answer_id: object, supported: object) -> int:
+    """+1 an answer of one's own group wall (one vote each, removable). Returns the new count."""
+    if not isinstance(supported, bool):
+        raise BreakoutError(N_("This request is malformed."))
+    require_open(group.round)
+    answer = (
+        db.session.get(Answer, answer_id)
+        if isinstance(answer_id, int) and not isinstance(answer_id, bool)
+        else None
+    )
+    if answer is None or answer.group_id != group.id or not answer.visible:
+        raise BreakoutError(N_("This answer does not exist."))
+    existing = db.session.scalar(
+        select(Vote).where(Vote.answer_id == answer.id, Vote.participant_id == participant.id)
+    )
+    if supported and existing is None:
+        db.session.add(Vote(answer_id=answer.id, participant_id=participant.id))
+    elif not supported and existing is not None:
+        db.session.delete(existing)
+    db.session.flush()
+    return vote_count(answer.id)
+
+
+def vote_count(answer_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.answer_id == answer_id))
+
+
+def save_summary(
+    group: BreakoutGroup, question_id: object, text: object, base_version: object, max_length: int
+) -> GroupSummary:
+    if question_id not in group.question_ids:
+        raise BreakoutError(N_("This question is not one of this group's questions."))
+    if not isinstance(base_version, int) or isinstance(base_version, bool):
+        raise BreakoutError(N_("This request is malformed."))
+    require_open(group.round)
+    if not isinstance(text, str) or len(text) > max_length or "\x00" in text:
+        raise BreakoutError(N_("Too long: at most %(max)s characters."), max=max_length)
+    summary = db.session.scalar(
+        select(GroupSummary).where(GroupSummary.group_id == group.id, GroupSummary.question_id == question_id)
+    )
+    if summary is None:
+        summary = GroupSummary(group_id=group.id, question_id=question_id, text="", version=0)
+        db.session.add(summary)
+        db.session.flush()
+    # Compare-and-set in one statement: of two editors saving on the same version, one wins.
+    result = db.session.execute(
+        update(GroupSummary)
+        .where(GroupSummary.id == summary.id, GroupSummary.version == base_version)
+        .values(text=text, version=GroupSummary.version + 1, updated_at=utcnow())
+    )
+    db.session.refresh(summary)
+    if result.rowcount == 0:
+        raise SummaryConflict(summary)
+    return summary
+
+
+def ask_help(group: BreakoutGroup, participant: Participant) -> HelpRequest:
+    require_open(group.round)
+    open_request = db.session.scalar(
+        select(HelpRequest).where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
+    )
+    if open_request is not None:
+        return open_request
+    request = HelpRequest(group_id=group.id, participant_id=participant.id)
+    db.session.add(request)
+    return request
+
+
+def resolve_help(round_: BreakoutRound, group_id: object) -> BreakoutGroup:
+    group = group_in(round_, group_id)
+    db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+    )
+    return group
+
+
+def broadcast(round_: BreakoutRound, text: object, group_id: object, max_length: int) -> GroupMessage:
+    require_open(round_)
+    text = clean_text(text, max_length)
+    group = None if group_id is None else group_in(round_, group_id)
+    message = GroupMessage(round_id=round_.id, group_id=group.id if group else None, text=text)
+    db.session.add(message)
+    return message
+
+
+def adjust_time(round_: BreakoutRound, minutes: object, now: datetime | None = None) -> BreakoutRound:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not -60 <= minutes <= 120 or minutes == 0:
+        raise BreakoutError(N_("Change the time by between 1 and 120 minutes."))
+    require_open(round_)
+    now = now or utcnow()
+    # Shortening never ends a round in the past: at the earliest, ten seconds from now.
+    round_.ends_at = max(round_.ends_at + timedelta(minutes=minutes), now + timedelta(seconds=10))
+    if round_.ends_at - now > WARNING_BEFORE:
+        round_.warned_at = None
+    return round_
+
+
+def close_round(round_id: int, now: datetime | None = None) -> bool:
+    """Closes an open round; True only for the one caller that actually closed it."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(BreakoutRound)
+        .where(BreakoutRound.id == round_id, BreakoutRound.status == RoundStatus.OPEN)
+        .values(status=RoundStatus.CLOSED, closed_at=now)
+    )
+    if result.rowcount == 0:
+        return False
+    round_ = db.session.get(BreakoutRound, round_id)
+    db.session.refresh(round_)
+    db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.group_id.in_([g.id for g in round_.groups]), HelpRequest.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+    bump_revision(db.session.get(Meeting, round_.meeting_id))
+    return True
+
+
+def due_rounds(now: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(BreakoutRound.id).where(
+                BreakoutRound.status == RoundStatus.OPEN, BreakoutRound.ends_at <= now
+            )
+        )
+    )
+
+
+def claim_warning(now: datetime) -> list[int]:
+    """Rounds whose last minute has begun and whose warning no process has sent yet."""
+    candidates = db.session.scalars(
+        select(BreakoutRound.id).where(
+            BreakoutRound.status == RoundStatus.OPEN,
+            BreakoutRound.warned_at.is_(None),
+            BreakoutRound.ends_at <= now + WARNING_BEFORE,
+        )
+    ).all()
+    claimed = []
+    for round_id in candidates:
+        result = db.session.execute(
+            update(BreakoutRound)
+            .where(BreakoutRound.id == round_id, BreakoutRound.warned_at.is_(None))
+            .values(warned_at=now)
+        )
+        if result.rowcount:
+            claimed.append(round_id)
+    return claimed
+
+
+def show_report(meeting: Meeting, group_id: object) -> BreakoutRound:
+    round_ = meeting.current_round
+    if round_ is None or round_.status != RoundStatus.CLOSED:
+        raise BreakoutError(N_("Report-back starts when the breakout round is closed."))
+    round_.report_group_id = None if group_id is None else group_in(round_, group_id).id
+    bump_revision(meeting)
+    return round_
+
+
+def publish_walls(meeting: Meeting, published: object) -> BreakoutRound:
+    if not isinstance(published, bool):
+        raise BreakoutError(N_("This request is malformed."))
+    round_ = meeting.current_round
+    if round_ is None or round_.status != RoundStatus.CLOSED:
+        raise BreakoutError(N_("Walls can be opened to everyone after the round is closed."))
+    round_.walls_published = published
+    bump_revision(meeting)
+    return round_
+
+
+def end_report_back(meeting: Meeting) -> None:
+    """Back to the plenary: the round and its results stay, phones leave them."""
+    if meeting.current_round is not None and meeting.current_round.status == RoundStatus.OPEN:
+        raise BreakoutError(N_("Close the breakout round first."))
+    meeting.current_round = None
+    bump_revision(meeting)

@@ -1,0 +1,43 @@
+"""Which phones are connected, in the database so that every server process can tell.
+
+A process knows only its own sockets; it records them on connect, forgets them on
+disconnect, and refreshes them now and then so that the rows of a process that died
+grow old and stop counting.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, update
+
+from facilitator.extensions import db
+from facilitator.live.models import Presence
+from facilitator.timeutil import utcnow
+
+STALE_AFTER = timedelta(minutes=5)
+
+# This process's own sockets: a cache of what it must keep fresh, never a source of truth.
+_local_sids: set[str] = set()
+
+
+def arrived(sid: str, meeting_id: int, participant_id: int) -> None:
+    db.session.merge(
+        Presence(sid=sid, meeting_id=meeting_id, participant_id=participant_id, seen_at=utcnow())
+    )
+    db.session.commit()
+    _local_sids.add(sid)
+
+
+def left(sid: str) -> None:
+    _local_sids.discard(sid)
+    db.session.execute(delete(Presence).where(Presence.sid == sid))
+    db.session.commit()
+
+
+def refresh() -> None:
+    now = utcnow()
+    if _local_sids:
+        db.session.execute(update(Presence).where(Presence.sid.in_(list(_local_sids))).values(seen_at=now))
+    db.session.execute(delete(Presence).where(Presence.seen_at < now - STALE_AFTER))
+    db.session.commit()
