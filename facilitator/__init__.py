@@ -25,12 +25,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
 
-    from facilitator import accounts, db_setup, error_pages, i18n, joining, live, meetings, security
+    from facilitator import db_setup, error_pages, i18n, security
+    from facilitator.accounts import cli as accounts_cli
+    from facilitator.accounts import routes as accounts
 
     # Socket handlers must be registered before socketio.init_app() builds the server:
     # Flask-SocketIO hands only the handlers it already knows to each new server.
     from facilitator.breakouts import events as breakout_events  # noqa: F401
     from facilitator.breakouts import routes as breakouts
+    from facilitator.joining import routes as joining
+    from facilitator.live import events as live_events  # noqa: F401
+    from facilitator.live import routes as live
+    from facilitator.meetings import importing  # noqa: F401  (its routes join the meetings blueprint)
+    from facilitator.meetings import routes as meetings
 
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -55,5 +62,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for feature in (accounts, meetings, joining, live, breakouts):
         app.register_blueprint(feature.bp)
-    accounts.cli.register(app)
+    accounts_cli.register(app)
     return app

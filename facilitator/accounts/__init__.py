@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Moderator accounts: login, logout and the commands that create moderators.
 
-bp = Blueprint("accounts", __name__)
-
-from facilitator.accounts import cli, routes  # noqa: E402,F401
+The blueprint lives in routes.py and is registered by create_app(), so that importing
+a model or a service from here never pulls in the web layer.
+"""

@@ -1,14 +1,15 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from facilitator.accounts import bp
 from facilitator.accounts.auth import current_moderator, log_in, log_out
 from facilitator.accounts.forms import LoginForm
 from facilitator.accounts.models import Moderator
 from facilitator.extensions import db
+
+bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:

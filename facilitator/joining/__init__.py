@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Joining a meeting from a phone: the code, the join form, the participant's identity.
 
-bp = Blueprint("joining", __name__)
-
-from facilitator.joining import routes  # noqa: E402,F401
+The blueprint lives in routes.py and is registered by create_app(), so that importing
+a model or a service from here never pulls in the web layer.
+"""

@@ -1,12 +1,13 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from facilitator.joining import bp
 from facilitator.joining import service as joining
 from facilitator.joining.forms import PROFILE_FIELDS, CodeForm, JoinForm
 from facilitator.joining.identity import new_token, participant_for, remember_token, request_token
 from facilitator.live import broadcasts
 from facilitator.meetings.service import passcode_matches
+
+bp = Blueprint("joining", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Live questions and answers: the rules, socket events, snapshots and the three live pages.
 
-bp = Blueprint("live", __name__)
-
-from facilitator.live import events, routes  # noqa: E402,F401
+The blueprint lives in routes.py and is registered by create_app(), so that importing
+a model or a service from here never pulls in the web layer.
+"""

@@ -1,13 +1,14 @@
 """The three live pages: the moderator's console, the projector and the phone."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from facilitator.accounts.auth import login_required
 from facilitator.joining.identity import participant_for, request_token
 from facilitator.joining.service import meeting_by_code
-from facilitator.live import bp
 from facilitator.meetings.access import own_meeting_or_404
 from facilitator.meetings.urls import join_url
+
+bp = Blueprint("live", __name__)
 
 
 @bp.get("/meetings/<int:meeting_id>/console")

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Meetings and their guiding questions: creating, editing, importing, templates, the QR code.
 
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-
-from facilitator.meetings import routes  # noqa: E402,F401
+The blueprint lives in routes.py and is registered by create_app(), so that importing
+a model or a service from here never pulls in the web layer.
+"""

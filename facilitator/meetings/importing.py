@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 
 from facilitator.accounts.auth import current_moderator, login_required
 from facilitator.extensions import db
-from facilitator.meetings import bp
 from facilitator.meetings import service as meetings
 from facilitator.meetings.concept_note import parse_concept_note
 from facilitator.meetings.design import DesignError, MeetingDesign, design_from_json
 from facilitator.meetings.forms import ConceptNoteForm, DesignUploadForm, ImportConfirmForm
+from facilitator.meetings.routes import bp
 
 MAX_QUESTIONS = 50
 
@@ -29,7 +29,7 @@ def _read_upload(storage) -> str:
 @login_required
 def import_note():
     form = ConceptNoteForm()
-    design_form = DesignUploadForm(formdata=None)
+    design_form = DesignUploadForm(formdata=None, prefix="design")
     if form.validate_on_submit():
         text = _read_upload(form.upload.data) if form.upload.data else (form.text.data or "")
         if not text.strip():
@@ -69,7 +69,7 @@ def confirm_import():
 @bp.post("/import/design")
 @login_required
 def import_design():
-    form = DesignUploadForm()
+    form = DesignUploadForm(prefix="design")
     if not form.validate_on_submit() or not form.upload.data:
         flash(_("Choose a meeting template (.json) exported from Facilitator."), "error")
         return redirect(url_for("meetings.import_note"))

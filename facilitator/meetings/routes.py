@@ -1,12 +1,11 @@
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from facilitator.accounts.auth import current_moderator, login_required
 from facilitator.extensions import db
-from facilitator.meetings import bp
 from facilitator.meetings import service as meetings
 from facilitator.meetings.access import own_meeting_or_404, own_question_or_404
 from facilitator.meetings.design import MeetingDesign, design_to_dict
@@ -14,6 +13,8 @@ from facilitator.meetings.forms import ConfirmForm, MeetingForm, QuestionForm
 from facilitator.meetings.models import Meeting
 from facilitator.meetings.qr import qr_svg
 from facilitator.meetings.urls import join_url
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 def _settings_from(form: MeetingForm) -> dict:
@@ -133,6 +134,3 @@ def export_design(meeting_id: int):
 def qr_code(meeting_id: int):
     meeting = own_meeting_or_404(meeting_id)
     return Response(qr_svg(join_url(meeting)), mimetype="image/svg+xml")
-
-
-from facilitator.meetings import importing  # noqa: E402,F401

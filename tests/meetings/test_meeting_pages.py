@@ -1,3 +1,4 @@
+import io
 import json
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_design_round_trip(moderator_client):
     design = json.loads(response.data)
     assert [q["text"] for q in design["questions"]] == [f"Guiding question {i}?" for i in (1, 2, 3)]
     assert "passcode" not in json.dumps(design)
-    upload = {"upload": (__import__("io").BytesIO(response.data), "design.json")}
+    upload = {"design-upload": (io.BytesIO(response.data), "design.json")}
     created = browser.post("/meetings/import/design", data=upload, content_type="multipart/form-data")
     assert created.status_code == 302
     copies = db.session.scalars(db.select(Meeting).where(Meeting.title == design["title"])).all()
@@ -133,7 +134,7 @@ def test_design_round_trip(moderator_client):
 def test_design_with_passcode_stays_closed(moderator_client, make_meeting):
     browser, world = moderator_client(make_meeting(join_policy="passcode", passcode="abcd-1234"))
     exported = browser.get(f"/meetings/{world.meeting_id}/design.json").data
-    upload = {"upload": (__import__("io").BytesIO(exported), "design.json")}
+    upload = {"design-upload": (io.BytesIO(exported), "design.json")}
     page = browser.post(
         "/meetings/import/design", data=upload, content_type="multipart/form-data", follow_redirects=True
     ).get_data(as_text=True)
@@ -145,7 +146,7 @@ def test_design_with_passcode_stays_closed(moderator_client, make_meeting):
 def test_broken_design_is_refused_with_a_reason(moderator_client):
     browser, _ = moderator_client()
     before = db.session.scalar(db.select(db.func.count()).select_from(Meeting))
-    upload = {"upload": (__import__("io").BytesIO(b'{"format": "something else"}'), "design.json")}
+    upload = {"design-upload": (io.BytesIO(b'{"format": "something else"}'), "design.json")}
     page = browser.post(
         "/meetings/import/design", data=upload, content_type="multipart/form-data", follow_redirects=True
     ).get_data(as_text=True)
@@ -177,7 +178,7 @@ def test_confirm_import_creates_the_meeting(moderator_client):
 
 def test_import_refuses_other_file_types(moderator_client):
     browser, _ = moderator_client()
-    upload = {"upload": (__import__("io").BytesIO(b"MZ..."), "note.exe")}
+    upload = {"upload": (io.BytesIO(b"MZ..."), "note.exe")}
     page = browser.post("/meetings/import", data=upload, content_type="multipart/form-data")
     assert "Only .txt and .md files." in page.get_data(as_text=True)
 
