@@ -1,7 +1,8 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from facilitator.joining import service as joining
+from facilitator.joining import throttle
 from facilitator.joining.forms import PROFILE_FIELDS, CodeForm, JoinForm
 from facilitator.joining.identity import new_token, participant_for, remember_token, request_token
 from facilitator.live import broadcasts
@@ -32,8 +33,13 @@ def join(code: str):
     if participant_for(meeting, token) is not None:
         return redirect(url_for("live.phone", code=meeting.join_code))
     form = JoinForm.for_meeting(meeting)
+    client = request.remote_addr or "unknown"
     if form.validate_on_submit():
+        if "passcode" in form and throttle.is_blocked(meeting.id, client):
+            form.passcode.errors.append(_("Too many wrong passcodes. Please wait ten minutes and try again."))
+            return render_template("joining/join.html", meeting=meeting, form=form), 429
         if "passcode" in form and not passcode_matches(meeting, form.passcode.data):
+            throttle.record_failure(meeting.id, client)
             form.passcode.errors.append(_("This passcode is not right."))
         else:
             token = token or new_token()
