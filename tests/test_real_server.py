@@ -66,7 +66,9 @@ def meeting(server):
     code = re.search(r'class="code">([A-Z0-9]+)<', edit.text).group(1)
     phone = requests.Session()
     join = phone.get(f"{server.base_url}/j/{code}")
-    phone.post(f"{server.base_url}/j/{code}", data={"display_name": "Ana", "csrf_token": csrf_token(join.text)})
+    phone.post(
+        f"{server.base_url}/j/{code}", data={"display_name": "Ana", "csrf_token": csrf_token(join.text)}
+    )
     console = socketio.Client(reconnection=False)
     console.connect(
         server.base_url,
@@ -114,7 +116,9 @@ def test_another_sites_page_cannot_connect(server, meeting):
 def test_a_phone_without_its_cookie_cannot_connect(server, meeting):
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.base_url, auth={"view": "phone", "meeting": meeting["code"]}, transports=["websocket"])
+        client.connect(
+            server.base_url, auth={"view": "phone", "meeting": meeting["code"]}, transports=["websocket"]
+        )
     client.shutdown()
 
 
