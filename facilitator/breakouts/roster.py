@@ -26,7 +26,17 @@ MAX_CELL_CHARS = 200
 
 GROUP_COLUMNS = ("group", "groupe", "grupo", "breakout", "room")
 # Most reliable first: a participant code is unique by construction, a name may be shared.
-KEY_COLUMNS = ("participant code", "code", "email", "name", "display name", "nom", "nombre", "participant")
+KEY_COLUMNS = (
+    "participant code",
+    "code",
+    "email",
+    "e mail",
+    "name",
+    "display name",
+    "nom",
+    "nombre",
+    "participant",
+)
 DELIMITERS = (",", ";", "\t")
 # The sniffer backtracks quadratically on stray quotes; a short sample bounds it to a few milliseconds.
 _SNIFF_CHARS = 2048
@@ -82,9 +92,12 @@ def _reader(text: str, delimiter: str) -> _csv.Reader:
 def _delimiter(text: str) -> str:
     """The delimiter that makes the header name both required columns.
 
-    The sniffer's guess is tried first, but a header such as "Name;Group, room" fools it, so every
-    other candidate is tried before giving up.
+    The sniffer's guess is tried first, but names written "Diallo, Amina" in a semicolon file fool
+    it, so every other candidate is tried before giving up.
     """
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not first_line:
+        raise RosterError(N_("The file is empty."))
     candidates = list(DELIMITERS)
     try:
         sniffed = csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters="".join(DELIMITERS)).delimiter
@@ -100,12 +113,14 @@ def _delimiter(text: str) -> str:
         group, keys = _header_columns(header)
         if group is not None and keys:
             return delimiter
+    shown = first_line if len(first_line) <= 100 else first_line[:99] + "…"
     raise RosterError(
         N_(
             "The first row must name a group column (group, groupe, grupo, breakout or room) and a "
             "participant column (name, nom, nombre, display name, participant, code, participant code "
-            "or email)."
-        )
+            "or email). The first row of this file reads: “%(found)s”."
+        ),
+        found=shown,
     )
 
 
