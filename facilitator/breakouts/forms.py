@@ -31,7 +31,11 @@ class RoundForm(FlaskForm):
     )
     attribute = RadioField(
         _l("Attribute"),
-        choices=[SelectChoice("country", _l("Country")), SelectChoice("organisation", _l("Organisation"))],
+        choices=[
+            SelectChoice("country", _l("Country")),
+            SelectChoice("organisation", _l("Organisation")),
+            SelectChoice("language", _l("Working language")),
+        ],
         default="country",
     )
     sizing = RadioField(

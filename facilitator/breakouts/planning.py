@@ -15,7 +15,7 @@ from facilitator.extensions import db
 from facilitator.joining.models import Participant
 from facilitator.meetings.models import Meeting
 
-PROFILE_ATTRIBUTES = ("country", "organisation")
+PROFILE_ATTRIBUTES = ("country", "organisation", "language")
 MAX_GROUPS = 500
 
 
@@ -82,7 +82,7 @@ def plan_round(
     if mode not in set(AssignmentMode):
         raise PlanError(N_("Unknown way of assigning groups."))
     if attribute not in PROFILE_ATTRIBUTES:
-        raise PlanError(N_("Groups can be balanced by country or organisation."))
+        raise PlanError(N_("Groups can be formed by country, organisation or working language."))
     valid_questions = {q.id for q in meeting.guiding_questions}
     if not set(question_ids) <= valid_questions:
         raise PlanError(N_("This question does not exist."))

@@ -9,6 +9,7 @@ PROFILE_FIELDS = {
     "display_name": ("name_field", 80),
     "country": ("country_field", 80),
     "organisation": ("organisation_field", 120),
+    "language": ("language_field", 40),
 }
 
 
@@ -20,6 +21,7 @@ class JoinForm(FlaskForm):
     display_name = StringField(_l("Your name"))
     country = StringField(_l("Country"))
     organisation = StringField(_l("Organisation"))
+    language = StringField(_l("Working language"))
     passcode = PasswordField(_l("Passcode"), validators=[Optional(), Length(max=64)])
 
     @classmethod

@@ -21,6 +21,7 @@ class Participant(db.Model):
     display_name: Mapped[str] = mapped_column(String(80), default="")
     country: Mapped[str] = mapped_column(String(80), default="")
     organisation: Mapped[str] = mapped_column(String(120), default="")
+    language: Mapped[str] = mapped_column(String(40), default="", server_default="")
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting = relationship("Meeting")

@@ -68,6 +68,7 @@ def participant_payload(participant: Participant) -> dict:
         "display_name": participant.display_name,
         "country": participant.country,
         "organisation": participant.organisation,
+        "language": participant.language,
     }
 
 

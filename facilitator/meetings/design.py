@@ -34,6 +34,7 @@ _CHOICES = {
     "name_field": FIELD_RULES,
     "country_field": FIELD_RULES,
     "organisation_field": FIELD_RULES,
+    "language_field": FIELD_RULES,
     "attribution": ATTRIBUTIONS,
 }
 
@@ -47,6 +48,7 @@ class MeetingDesign:
     name_field: str = "required"
     country_field: str = "optional"
     organisation_field: str = "off"
+    language_field: str = "off"
     attribution: str = "named"
     questions: list[str] = field(default_factory=list)
 
@@ -171,6 +173,7 @@ def design_from_dict(data: object) -> MeetingDesign:
         name_field=_choice(data, "name_field", "required"),
         country_field=_choice(data, "country_field", "optional"),
         organisation_field=_choice(data, "organisation_field", "off"),
+        language_field=_choice(data, "language_field", "off"),
         attribution=_choice(data, "attribution", "named"),
         questions=_questions(data),
     )

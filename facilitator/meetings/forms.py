@@ -40,6 +40,7 @@ class MeetingForm(FlaskForm):
     name_field = SelectField(_l("Display name"), choices=FIELD_RULE_CHOICES, default="required")
     country_field = SelectField(_l("Country"), choices=FIELD_RULE_CHOICES, default="optional")
     organisation_field = SelectField(_l("Organisation"), choices=FIELD_RULE_CHOICES, default="off")
+    language_field = SelectField(_l("Working language"), choices=FIELD_RULE_CHOICES, default="off")
     attribution = RadioField(
         _l("How answers are attributed"),
         choices=[

@@ -50,6 +50,8 @@ class Meeting(db.Model):
     name_field: Mapped[str] = mapped_column(String(16), default=FieldRule.REQUIRED)
     country_field: Mapped[str] = mapped_column(String(16), default=FieldRule.OPTIONAL)
     organisation_field: Mapped[str] = mapped_column(String(16), default=FieldRule.OFF)
+    # The working language a participant prefers: groups can be formed by it.
+    language_field: Mapped[str] = mapped_column(String(16), default=FieldRule.OFF, server_default="off")
     attribution: Mapped[str] = mapped_column(String(16), default=Attribution.NAMED)
     projector_shows_answers: Mapped[bool] = mapped_column(default=False)
     current_question_id: Mapped[int | None] = mapped_column(

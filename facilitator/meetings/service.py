@@ -20,6 +20,7 @@ SETTINGS = (
     "name_field",
     "country_field",
     "organisation_field",
+    "language_field",
     "attribution",
 )
 

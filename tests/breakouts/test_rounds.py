@@ -364,3 +364,23 @@ def test_open_round_refuses_strangers_and_doubles(make_meeting):
         breakouts.open_round(meeting, plan, 10)
     with pytest.raises(breakouts.BreakoutError):
         breakouts.open_round(meeting, planning.RoundPlan(mode="by_hand", seed=1, groups=[]), 0)
+
+
+def test_groups_by_working_language(client, make_meeting):
+    world = make_meeting(language_field="required", country_field="off")
+    assert 'id="language"' in client.get(f"/j/{world.join_code}").get_data(as_text=True)
+    for index, language in enumerate(["fr", "en", "fr", "es", "en", "fr"]):
+        browser = client.application.test_client()
+        response = browser.post(
+            f"/j/{world.join_code}", data={"display_name": f"P{index}", "language": language}
+        )
+        assert response.status_code == 302
+    meeting = db.session.get(Meeting, world.meeting_id)
+    plan = planning.plan_round(
+        meeting, mode="by_attribute", attribute="language", question_ids=world.question_ids, groups=3, seed=1
+    )
+    languages = [
+        {db.session.get(Participant, pid).language for pid in group.member_ids} for group in plan.groups
+    ]
+    assert sorted(len(group.member_ids) for group in plan.groups) == [1, 2, 3]
+    assert all(len(values) == 1 for values in languages)

@@ -60,6 +60,7 @@ def test_to_dict():
         "name_field": "optional",
         "country_field": "required",
         "organisation_field": "optional",
+        "language_field": "off",
         "attribution": "affiliation",
         "questions": [{"text": "Which arrangements have worked?"}, {"text": "What support is needed?"}],
     }
@@ -193,6 +194,7 @@ def test_negative_version():
         ({"name_field": "mandatory"}, "name_field"),
         ({"country_field": "OPTIONAL"}, "country_field"),
         ({"organisation_field": 1}, "organisation_field"),
+        ({"language_field": "sometimes"}, "language_field"),
         ({"attribution": "secret"}, "attribution"),
         ({"questions": "Why?"}, "questions"),
         ({"questions": {"text": "Why?"}}, "questions"),
