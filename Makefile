@@ -23,7 +23,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.runtime $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d facilitator/translations
+	$(BIN)/pybabel compile --statistics -d facilitator/translations
 
 setup: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade
