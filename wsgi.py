@@ -20,6 +20,7 @@ import os  # noqa: E402
 os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
 
 from facilitator import create_app  # noqa: E402
+from facilitator.breakouts import clock  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
 
 app = create_app()
@@ -28,5 +29,6 @@ if __name__ == "__main__":
     host = os.environ.get("HOST", "0.0.0.0")
     port = int(os.environ.get("PORT", "5000"))
     public = app.config["FACILITATOR_PUBLIC_URL"] or f"http://localhost:{port}"
+    clock.start(app)
     print(f"Facilitator is running: moderators log in at {public}/login", flush=True)
     socketio.run(app, host=host, port=port, log_output=os.environ.get("FACILITATOR_ACCESS_LOG") == "1")

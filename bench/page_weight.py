@@ -39,7 +39,9 @@ def measure() -> list[tuple[str, int, int]]:
     from facilitator.meetings.design import MeetingDesign
     from facilitator.meetings.service import create_meeting
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'w.sqlite3'}", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'w.sqlite3'}", "WTF_CSRF_ENABLED": False}
+    )
     with app.app_context():
         upgrade()
         meeting = create_meeting(

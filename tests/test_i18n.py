@@ -35,7 +35,9 @@ def test_unknown_language_is_ignored(client):
 
 
 def test_right_to_left_needs_only_a_catalogue(tmp_path):
-    app = create_app(config_for(f"sqlite:///{tmp_path / 'x.sqlite3'}") | {"LANGUAGES": {"en": "English", "ar": "العربية"}})
+    app = create_app(
+        config_for(f"sqlite:///{tmp_path / 'x.sqlite3'}") | {"LANGUAGES": {"en": "English", "ar": "العربية"}}
+    )
     page = app.test_client().get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
 
@@ -49,9 +51,25 @@ def test_french_catalogue_is_complete_and_current(tmp_path):
     """Extracting the messages again finds nothing the French catalogue lacks."""
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
-         "--no-location", "-o", str(template), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with template.open("rb") as handle:
         extracted = {message.id for message in read_po(handle) if message.id}

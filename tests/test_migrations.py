@@ -13,7 +13,9 @@ from facilitator import create_app
 from facilitator.extensions import db
 from tests.conftest import config_for
 
-POSTGRES_ADMIN_URL = os.environ.get("FACILITATOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "FACILITATOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def postgres_available() -> bool:
@@ -93,6 +95,11 @@ def test_live_questions_on_postgres(postgres_url, tmp_path):
         again, created_again = live.submit_answer(person, question.id, "pg-answer-1", "مرحبا — hello", 2000)
         assert created and not created_again and again.id == first.id
         assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 1
-        assert live.progress(question) == {"question_id": question.id, "answers": 1, "answered": 1, "participants": 1}
+        assert live.progress(question) == {
+            "question_id": question.id,
+            "answers": 1,
+            "answered": 1,
+            "participants": 1,
+        }
         db.session.remove()
         db.engine.dispose()

@@ -67,7 +67,11 @@ def test_pages_and_scripts_are_compressed_for_weak_connections(client):
     # What a phone browser offers on a plain-http meeting network.
     accept = {"Accept-Encoding": "gzip, deflate"}
     assert client.get("/", headers=accept).headers["Content-Encoding"] == "gzip"
-    for url in ("/static/vendor/socket.io/socket.io.esm.min.js", "/static/css/app.css", "/static/js/phone.js"):
+    for url in (
+        "/static/vendor/socket.io/socket.io.esm.min.js",
+        "/static/css/app.css",
+        "/static/js/phone.js",
+    ):
         # Closed like a WSGI server closes them: static files are open until then.
         with client.get(url, headers=accept) as packed, client.get(url) as plain:
             assert packed.headers["Content-Encoding"] == "gzip", url
