@@ -157,6 +157,22 @@ def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant)
         ),
         "summaries": summaries(group),
         "messages": messages_for(group.round, group),
+        # Which wall answers are this phone's own, so that any device of it can edit them.
+        "my_answers": [
+            payloads.own_answer_payload(answer)
+            for answer in db.session.scalars(
+                select(Answer).where(
+                    Answer.group_id == group.id,
+                    Answer.participant_id == participant.id,
+                    Answer.deleted_at.is_(None),
+                    Answer.hidden_at.is_(None),
+                )
+            )
+        ],
+        "help_requested": db.session.scalar(
+            select(HelpRequest.id).where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
+        )
+        is not None,
     }
 
 

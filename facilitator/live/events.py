@@ -160,6 +160,12 @@ def submit_answer(connection: Connection, payload: dict) -> dict:
     # During a breakout round the answer goes on the wall of the phone's own group.
     round_ = breakouts.running_round(meeting)
     member = breakouts.membership(round_, participant) if round_ else None
+    if (
+        member is None
+        and payload.get("for_group") is True
+        and not service.already_stored(participant, payload.get("client_id"))
+    ):
+        raise service.LiveError(N_("This breakout round has ended; your answer arrived too late."))
     answer, created = service.submit_answer(
         participant,
         payload.get("question_id"),

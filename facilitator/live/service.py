@@ -111,6 +111,16 @@ def _require_open(question: Question, group_id: int | None = None) -> None:
         raise LiveError(N_("This question is closed; your answer arrived too late."))
 
 
+def already_stored(participant: Participant, client_id: object) -> bool:
+    return (
+        isinstance(client_id, str)
+        and db.session.scalar(
+            select(Answer.id).where(Answer.participant_id == participant.id, Answer.client_id == client_id)
+        )
+        is not None
+    )
+
+
 def submit_answer(
     participant: Participant,
     question_id: object,

@@ -1,8 +1,10 @@
-// The participant's phone: the live question, a box to answer, and their own answers.
+// The participant's phone: the live question, a box to answer, and their own answers;
+// during a breakout round, the group (group.js).
 import { connectLive } from "./live.js";
 import { byId, el } from "./dom.js";
 import { pageConfig, t } from "./i18n.js";
 import { Outbox, draftStore, newClientId } from "./outbox.js";
+import { Breakout } from "./group.js";
 
 const config = pageConfig();
 const storagePrefix = `facilitator:${config.meeting}:${config.participant}`;
@@ -36,9 +38,11 @@ function setDraftFor(question) {
 }
 
 function visibleAnswers() {
-  const list = [...state.answers.values()].filter((a) => state.question && a.question_id === state.question.id);
+  const list = [...state.answers.values()].filter(
+    (a) => state.question && a.question_id === state.question.id && !a.group_id,
+  );
   for (const op of outbox.pending()) {
-    if (op.type === "submit" && state.question && op.question_id === state.question.id) {
+    if (op.type === "submit" && !op.group && state.question && op.question_id === state.question.id) {
       list.push({ client_id: op.client_id, question_id: op.question_id, text: op.text, pending: true });
     }
   }
@@ -58,7 +62,7 @@ function answerItem(answer) {
     queueMicrotask(() => editor.focus());
     return item;
   }
-  item.append(el("p", { class: "answer-text", text: answer.text }));
+  item.append(el("p", { class: "answer-text", dir: "auto", text: answer.text }));
   if (answer.pending) item.append(el("p", { class: "answer-meta", text: t("queued") }));
   if (isOpen()) {
     const edit = el("button", { class: "button small", type: "button", text: t("edit") });
@@ -71,6 +75,7 @@ function answerItem(answer) {
 }
 
 function render() {
+  byId("plenary").hidden = breakout.hidesPlenary;
   const question = state.question;
   byId("waiting").hidden = Boolean(question);
   byId("question-view").hidden = !question;
@@ -102,26 +107,35 @@ function reportUndelivered(op, reply) {
   note.hidden = false;
   const lines = [t("error", { message: reply.error })];
   if (op.text) lines.push(op.text);
-  note.append(el("span", { class: "answer-text", text: lines.join("\n") }), el("br"));
+  note.append(el("span", { class: "answer-text", dir: "auto", text: lines.join("\n") }), el("br"));
 }
 
 function onReply(op, reply) {
+  if (!reply.ok) reportUndelivered(op, reply);
+  if (op.group) {
+    breakout.onReply(op, reply);
+    return;
+  }
   if (reply.ok && op.type !== "delete") {
     state.answers.set(reply.answer.client_id, reply.answer);
   } else if (reply.ok) {
     state.answers.delete(op.client_id);
-  } else {
-    reportUndelivered(op, reply);
   }
   render();
 }
 
 function flush() {
   const send = (op) => {
-    const { type, ...payload } = op;
+    const { type, group, ...payload } = op;
+    // Written for a group wall: if the round has ended, the server says so instead of
+    // taking it as a plenary answer.
+    if (group && type === "submit") payload.for_group = true;
     return live.request(EVENT_FOR[type], payload);
   };
-  outbox.flush(send, onReply).then(render);
+  outbox.flush(send, onReply).then(() => {
+    render();
+    breakout.renderWalls();
+  });
 }
 
 function validate(text) {
@@ -172,6 +186,16 @@ textarea.addEventListener("input", () => {
   renderCount();
 });
 
+const breakout = new Breakout({
+  request: (event, payload) => live.request(event, payload),
+  resync: () => live.resync(),
+  outbox,
+  storagePrefix,
+  flush,
+  validate,
+  maxLength: () => state.maxLength,
+});
+
 const live = connectLive({
   view: "phone",
   meeting: config.meeting,
@@ -179,6 +203,7 @@ const live = connectLive({
   onSnapshot(snapshot) {
     state.maxLength = snapshot.limits.answer;
     state.answers = new Map(snapshot.my_answers.map((a) => [a.client_id, a]));
+    breakout.show(snapshot.breakout, snapshot.server_time);
     showQuestion(snapshot.question, { keepAnswers: true });
     render();
     flush();
@@ -192,13 +217,25 @@ const live = connectLive({
       showQuestion(data.question, { keepAnswers: true });
     },
     my_answer_changed(answer) {
-      state.answers.set(answer.client_id, answer);
+      if (answer.group_id) breakout.myAnswerChanged(answer);
+      else state.answers.set(answer.client_id, answer);
       render();
     },
     my_answer_removed(answer) {
       state.answers.delete(answer.client_id);
       render();
     },
+    // Breakout rounds: a change of phase or of group is read back from the server whole.
+    phase_changed: () => live.resync(),
+    group_changed: () => live.resync(),
+    wall_answer_changed: (answer) => breakout.wallAnswerChanged(answer),
+    wall_answer_removed: (answer) => breakout.wallAnswerRemoved(answer),
+    votes_changed: (data) => breakout.votesChanged(data),
+    summary_saved: (summary) => breakout.summarySaved(summary),
+    message_broadcast: (message) => breakout.messageBroadcast(message),
+    timer_changed: (data) => breakout.timerChanged(data, false),
+    round_warning: (data) => breakout.timerChanged(data, true),
+    help_changed: (data) => breakout.helpChanged(data),
   },
 });
 

@@ -384,3 +384,37 @@ def test_groups_by_working_language(client, make_meeting):
     ]
     assert sorted(len(group.member_ids) for group in plan.groups) == [1, 2, 3]
     assert all(len(values) == 1 for values in languages)
+
+
+def test_group_view_knows_own_answers_and_help(breakout):
+    world, _, _, phones, (_, members_a), _ = breakout
+    phone = phones[members_a[0]]
+    ack(
+        phone,
+        "submit_answer",
+        {"question_id": world.question_ids[0], "client_id": "own-000001", "text": "Mine"},
+    )
+    ack(
+        phones[members_a[1]],
+        "submit_answer",
+        {"question_id": world.question_ids[0], "client_id": "own-000002", "text": "Theirs"},
+    )
+    ack(phone, "ask_help")
+    view = ack(phone, "sync")["snapshot"]["breakout"]["group"]
+    assert [a["client_id"] for a in view["my_answers"]] == ["own-000001"]
+    assert view["help_requested"] is True
+
+
+def test_group_answer_after_the_round_is_refused_not_taken_for_plenary(breakout):
+    world, _, cockpit, phones, (_, members_a), _ = breakout
+    ack(cockpit, "close_round")
+    ack(cockpit, "end_report_back")
+    meeting = db.session.get(Meeting, world.meeting_id)
+    from facilitator.live import service as live
+
+    live.open_question(meeting, meeting.guiding_questions[0])
+    db.session.commit()
+    late = {"question_id": world.question_ids[0], "client_id": "late-group-1", "text": "x", "for_group": True}
+    reply = ack(phones[members_a[0]], "submit_answer", late)
+    assert reply["ok"] is False and "breakout round has ended" in reply["error"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
