@@ -92,7 +92,9 @@ def plan(meeting_id: int):
                 flash(_("Breakout round %(number)s is open.", number=round_.number), "success")
                 return redirect(url_for("breakouts.cockpit", meeting_id=meeting.id))
             preview = _plan_from_form(meeting, form)
+            # The page shows what was submitted; the seed drawn for this preview must show instead.
             form.seed.data = preview.seed
+            form.seed.raw_data = [str(preview.seed)]
         except DomainError as error:
             db.session.rollback()
             flash(error.translated(), "error")

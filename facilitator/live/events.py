@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
 
 from facilitator.accounts.auth import current_moderator
+from facilitator.breakouts import broadcasts as breakout_broadcasts
 from facilitator.breakouts import service as breakouts
 from facilitator.breakouts.snapshots import cockpit_snapshot
 from facilitator.errors import N_, DomainError
@@ -40,6 +41,7 @@ def enter_group_room(participant: Participant) -> None:
     if round_ is not None and member is None and breakouts.place_late_joiner(round_, participant):
         db.session.commit()
         member = breakouts.membership(round_, participant)
+        breakout_broadcasts.membership_changed(meeting.id, participant.id, member.group_id)
     wanted = group_room(member.group_id) if member else None
     for room in rooms():
         if room.startswith("group:") and room != wanted:

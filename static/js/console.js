@@ -5,6 +5,8 @@ import { pageConfig, t } from "./i18n.js";
 
 const config = pageConfig();
 const state = { questions: [], question: null, answers: new Map(), participants: [], progress: null, meeting: null };
+// The breakout round, if any: the console links to the cockpit and shows the time left.
+const breakout = { state: null, endsAt: null, clockOffset: 0 };
 
 function showError(message) {
   byId("console-error").textContent = message ? t("error", { message }) : "";
@@ -76,6 +78,41 @@ function render() {
   byId("answers").replaceChildren(...answers.map(answerItem));
 }
 
+function breakoutRemaining() {
+  const total = Math.max(0, Math.ceil((breakout.endsAt - (Date.now() + breakout.clockOffset)) / 1000));
+  const pad = (n) => String(n).padStart(2, "0");
+  const hours = Math.floor(total / 3600);
+  const clock = `${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+  return hours ? `${hours}:${clock}` : clock;
+}
+
+function tickBreakout() {
+  const round = breakout.state && breakout.state.round;
+  if (!round || round.status !== "open") return;
+  byId("breakout-time").textContent = t("cockpit_time_left", { time: breakoutRemaining() });
+}
+
+function renderBreakout() {
+  const round = breakout.state && breakout.state.round;
+  const open = Boolean(round && round.status === "open");
+  const closed = Boolean(round && round.status === "closed");
+  byId("breakout-open").hidden = !round;
+  byId("breakouts-card").classList.toggle("is-active", Boolean(round));
+  byId("breakout-cockpit").hidden = !open;
+  byId("breakout-report").hidden = !closed;
+  if (!round) return;
+  breakout.endsAt = Date.parse(round.ends_at);
+  byId("breakout-round").textContent = `${t("cockpit_round_number", { number: round.number })} · ${open ? t("live") : t("closed")}`;
+  byId("breakout-time").textContent = "";
+  tickBreakout();
+}
+
+function breakoutTimer(data) {
+  if (data.server_time) breakout.clockOffset = Date.parse(data.server_time) - Date.now();
+  breakout.endsAt = Date.parse(data.ends_at);
+  tickBreakout();
+}
+
 byId("close-button").addEventListener("click", () => act("close_question", {}));
 byId("next-button").addEventListener("click", () => {
   const next = nextQuestion();
@@ -106,7 +143,10 @@ const live = connectLive({
     state.participants = snapshot.participants;
     state.progress = snapshot.progress;
     state.answers = new Map(snapshot.answers.map((a) => [a.id, a]));
+    breakout.state = snapshot.breakout || null;
+    if (snapshot.server_time) breakout.clockOffset = Date.parse(snapshot.server_time) - Date.now();
     render();
+    renderBreakout();
   },
   events: {
     // The console is one screen per moderator: after a stage change it simply re-reads the truth.
@@ -136,5 +176,10 @@ const live = connectLive({
       state.meeting = meeting;
       render();
     },
+    // A breakout round opened or closed, or report-back moved on.
+    phase_changed: () => live.resync(),
+    timer_changed: breakoutTimer,
+    round_warning: breakoutTimer,
   },
 });
+window.setInterval(tickBreakout, 1000);
