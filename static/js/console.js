@@ -21,7 +21,7 @@ async function act(event, payload) {
 function questionItem(question, number) {
   const current = state.question && state.question.id === question.id;
   const item = el("li", { class: current ? "is-current" : "" });
-  item.append(el("p", { class: "answer-text", text: `${number}. ${question.text}` }));
+  item.append(el("p", { class: "answer-text", dir: "auto", text: `${number}. ${question.text}` }));
   const status = current && question.status === "open" ? t("live") : question.status === "draft" ? "" : t("closed");
   const push = el("button", { class: "button small primary", type: "button", text: t("open_question") });
   push.disabled = current && question.status === "open";
@@ -32,10 +32,10 @@ function questionItem(question, number) {
 
 function answerItem(answer) {
   const item = el("li", { class: answer.hidden ? "is-hidden" : "", "data-answer-id": String(answer.id) });
-  item.append(el("p", { class: "answer-text", text: answer.text }));
+  item.append(el("p", { class: "answer-text", dir: "auto", text: answer.text }));
   const meta = [answer.author || t("anonymous")];
   if (answer.hidden) meta.push(t("hidden"));
-  item.append(el("p", { class: "answer-meta", text: meta.join(" · ") }));
+  item.append(el("p", { class: "answer-meta", dir: "auto", text: meta.join(" · ") }));
   const toggle = el("button", {
     class: answer.hidden ? "button small" : "button small danger",
     type: "button",
@@ -57,7 +57,7 @@ function render() {
   byId("question-list").replaceChildren(...guiding.map((q, i) => questionItem(q, i + 1)));
   byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
   byId("people").replaceChildren(
-    ...state.participants.map((p) => el("li", { text: [p.display_name, p.country].filter(Boolean).join(" · ") || "—" })),
+    ...state.participants.map((p) => el("li", { dir: "auto", text: [p.display_name, p.country].filter(Boolean).join(" · ") || "—" })),
   );
   const question = state.question;
   byId("no-current").hidden = Boolean(question);

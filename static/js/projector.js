@@ -66,7 +66,7 @@ function render() {
   if (current === "report") renderReportStage();
   byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
   byId("people").replaceChildren(
-    ...state.participants.map((p) => el("li", { text: p.display_name || p.country || "—" })),
+    ...state.participants.map((p) => el("li", { dir: "auto", text: p.display_name || p.country || "—" })),
   );
   if (!asking) return;
   byId("question-text").textContent = question.text;
@@ -81,7 +81,7 @@ function render() {
         "li",
         {},
         el("p", { class: "answer-text", dir: "auto", text: a.text }),
-        a.author ? el("p", { class: "answer-meta", text: a.author }) : null,
+        a.author ? el("p", { class: "answer-meta", dir: "auto", text: a.author }) : null,
       ),
     ),
   );

@@ -179,12 +179,6 @@ FULL_STOP_ENDS_RTL_SENTENCE = """element => {
 }"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: answer texts are rendered without dir='auto' (static/js/phone.js, console.js, "
-    "projector.js), so an Arabic answer is laid out left to right with its full stop at the wrong end. "
-    "Remove once fixed.",
-)
 def test_right_to_left_answers_read_right_to_left(
     browser: Browser, server: LiveServer, meetings: Meetings
 ) -> None:
