@@ -62,9 +62,10 @@ def measure() -> list[tuple[str, int, int]]:
         url = pending.pop(0)
         if url in seen:
             continue
-        response = phone.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        body = response.data
+        # Closed as a WSGI server closes it: a static file stays open until then.
+        with phone.get(url) as response:
+            assert response.status_code == 200, (url, response.status_code)
+            body = response.data
         seen[url] = (len(body), gzipped(body))
         text = body.decode("utf-8", errors="replace")
         base = url.rsplit("/", 1)[0]
