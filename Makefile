@@ -46,6 +46,7 @@ extract-messages: $(VENV)/.runtime
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/assignment.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
