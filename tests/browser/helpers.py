@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,9 @@ _moderator_sessions: dict[str, StorageState] = {}
 # Filled by watch(), emptied and checked around every test by the autouse fixture in conftest.py.
 PAGE_LOGS: list[PageLog] = []
 
+# Confirmations a test announced with expect_confirm(), per page, in the order they will be asked.
+_expected_confirms: weakref.WeakKeyDictionary[Page, list[str]] = weakref.WeakKeyDictionary()
+
 
 def watch(page: Page, label: str) -> Page:
     log = PageLog(label)
@@ -79,8 +83,13 @@ def watch(page: Page, label: str) -> Page:
         log.page_errors.append(f"{error.name}: {error.message}")
 
     def on_dialog(dialog: Dialog) -> None:
-        # No test opens a dialog on purpose: one would mean user text ran as code (alert) or a
-        # control asked for a confirmation the test did not expect.
+        expected = _expected_confirms.get(page)
+        if expected and dialog.type == "confirm" and dialog.message == expected[0]:
+            expected.pop(0)
+            dialog.accept()
+            return
+        # Any other dialog would mean user text ran as code (alert) or a control asked for a
+        # confirmation the test did not expect.
         log.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
@@ -88,6 +97,11 @@ def watch(page: Page, label: str) -> Page:
     page.on("pageerror", on_page_error)
     page.on("dialog", on_dialog)
     return page
+
+
+def expect_confirm(page: Page, message: str) -> None:
+    """The page will ask this confirmation next (window.confirm): it is accepted, not a failure."""
+    _expected_confirms.setdefault(page, []).append(message)
 
 
 def new_page(browser: Browser, server: LiveServer, label: str, options: dict[str, Any]) -> Page:
