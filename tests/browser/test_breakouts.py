@@ -62,11 +62,11 @@ def countries_in(members: list[str]) -> Counter[str]:
     return Counter(PEOPLE[name] for name in members)
 
 
-def expect_balanced(groups: dict[str, list[str]]) -> None:
+def expect_balanced(groups: dict[str, list[str]], seed: str) -> None:
     """Sizes 3, 3 and 2; nobody shares a group with someone from their own country."""
-    assert sorted(len(members) for members in groups.values()) == [2, 3, 3], groups
+    assert sorted(len(members) for members in groups.values()) == [2, 3, 3], f"seed {seed}: {groups}"
     for name, members in groups.items():
-        assert max(countries_in(members).values()) == 1, f"{name} mixes too little: {members}"
+        assert max(countries_in(members).values()) == 1, f"seed {seed}: {name} mixes too little: {members}"
 
 
 def preview_groups(plan: Page) -> dict[str, list[str]]:
@@ -134,10 +134,12 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
     expect(plan.get_by_role("heading", name="Preview: 3 groups")).to_be_visible()
     expect(plan.locator("#minutes")).to_have_value("1")
 
-    # In the preview, no group has two people from one country.
+    # In the preview, no group has two people from one country (the shuffle number says which
+    # of the possible plans this is, to replay it).
+    seed = plan.locator("#seed").input_value()
     groups = preview_groups(plan)
     assert sorted(name for members in groups.values() for name in members) == sorted(PEOPLE)
-    expect_balanced(groups)
+    expect_balanced(groups, seed)
 
     # The moderator moves one Chilean, with the menu on their row, into the group with none:
     # the groups stay as mixed as before.
@@ -161,7 +163,7 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
     groups[origin].remove(moved)
     groups[small].append(moved)
     assert preview_groups(plan) == groups
-    expect_balanced(groups)
+    expect_balanced(groups, seed)
 
     # The round opens: the cockpit lists the groups exactly as adjusted, everyone online.
     plan.locator("#open-button").click()
@@ -188,6 +190,7 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
             expect(member_entry(each, member)).to_have_count(1)
         expect(first_question(each).locator(".question-text")).to_have_text(EXAMPLE_QUESTIONS[0])
         expect(each.locator("#round-warning")).to_be_visible()
+    expect(projector.locator("#round-warning")).to_be_visible()
     expect(cockpit.locator("#countdown")).to_have_text(re.compile(r"^00:[0-5]\d$"))
 
     # Five more minutes, so that the groups are not hurried: every clock follows.
@@ -196,6 +199,8 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
     for each in phones.values():
         expect(each.locator("#round-clock")).to_have_text(re.compile(r"^0[56]:\d\d$"))
         expect(each.locator("#round-warning")).to_be_hidden()
+    expect(projector.locator("#round-clock")).to_have_text(re.compile(r"^0[56]:\d\d$"))
+    expect(projector.locator("#round-warning")).to_be_hidden()
 
     # Everyone answers the first question on their group's wall.
     for name, each in phones.items():
@@ -278,6 +283,10 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
     expect(first_question(reloaded).locator(".wall > li")).to_have_count(len(groups[last_group]))
     expect(wall_item(reloaded, ANSWERS[reloaded_name])).to_have_class("mine")
     expect(reloaded.locator("#breakout-messages .broadcast-text")).to_have_text([BROADCAST])
+    # The cockpit saw the phone go and come back (it refreshes at most once a second).
+    back_online = group_card(cockpit, last_group).locator("li.member").filter(has_text=reloaded_name)
+    expect(back_online.locator(".member-state")).to_have_text("online")
+    expect(cockpit.locator("#groups-summary")).to_have_text("3 groups · 8 people · 8 online")
 
     # Pictures for the documentation: the cockpit with the first group's wall open, and a phone.
     first_card.get_by_role("button", name="Open wall").click()
@@ -285,7 +294,7 @@ def test_breakout_round(browser: Browser, server: LiveServer) -> None:
     expect(wall_panel.locator("h2")).to_have_text(f"Wall of {first_group}")
     for member in groups[first_group]:
         expect(wall_panel).to_contain_text(ANSWERS[member])
-    expect(wall_panel.locator(".wall-summary").first).to_contain_text(SUMMARY_DRAFT)
+    expect(wall_panel.locator(".wall-summary .answer-text").first).to_have_text(SUMMARY)
     # The whole cockpit in one window, so that the wall panel (fixed on the right) runs its full height.
     cockpit.set_viewport_size({"width": 1280, "height": cockpit.evaluate("document.body.scrollHeight")})
     cockpit.evaluate("window.scrollTo(0, 0)")
