@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Flask-SocketIO hands only the handlers it already knows to each new server.
     from facilitator.breakouts import events as breakout_events  # noqa: F401
     from facilitator.breakouts import routes as breakouts
+    from facilitator.exports import cli as exports_cli
     from facilitator.joining import routes as joining
     from facilitator.live import events as live_events  # noqa: F401
     from facilitator.live import routes as live
@@ -63,4 +64,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for feature in (accounts, meetings, joining, live, breakouts):
         app.register_blueprint(feature.bp)
     accounts_cli.register(app)
+    exports_cli.register(app)
     return app

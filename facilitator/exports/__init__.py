@@ -1,0 +1,1 @@
+"""Reports and archives of a meeting: Word, Markdown, CSV and JSON."""

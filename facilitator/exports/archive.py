@@ -1,0 +1,696 @@
+"""A whole meeting as one JSON document, and a new meeting recreated from one.
+
+The archive is what a secretariat keeps, or moves to another Facilitator: the design, who took
+part (as far as the attribution rule allows), the rounds and groups, every visible answer with
+its votes, the summaries and the themes. docs/export-format.md describes it field by field.
+
+An archive comes from outside, so reading one checks every field and every reference before
+anything is written, then writes the meeting in one transaction: a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Container
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from facilitator.accounts.models import Moderator
+from facilitator.breakouts.models import (
+    AssignmentMode,
+    BreakoutGroup,
+    BreakoutRound,
+    GroupMember,
+    GroupSummary,
+    RoundStatus,
+    Vote,
+)
+from facilitator.errors import DomainError
+from facilitator.exports.report import Report, ThemesFor, build_report
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live.models import Answer
+from facilitator.meetings import service as meetings
+from facilitator.meetings.design import (
+    DESIGN_FORMAT,
+    DESIGN_VERSION,
+    MAX_QUESTION_CHARS,
+    DesignError,
+    design_from_dict,
+    design_to_dict,
+)
+from facilitator.meetings.models import (
+    Attribution,
+    JoinPolicy,
+    Meeting,
+    Question,
+    QuestionKind,
+    QuestionStatus,
+)
+from facilitator.timeutil import isoformat_utc, utcnow
+
+ARCHIVE_FORMAT = "facilitator.meeting-archive"
+ARCHIVE_VERSION = 1
+
+# What an archive may say about a participant, by the meeting's attribution rule (the same rule as
+# author_label): named archives keep the whole profile, affiliation ones no name, anonymous ones
+# nothing but an id that exists only in this file.
+PARTICIPANT_FIELDS: dict[str, tuple[str, ...]] = {
+    Attribution.NAMED: ("display_name", "country", "organisation", "language"),
+    Attribution.AFFILIATION: ("country", "organisation"),
+    Attribution.ANONYMOUS: (),
+}
+PERSONAL_FIELDS = {"display_name": 80, "country": 80, "organisation": 120, "language": 40}
+ROUND_SETTINGS = ("attribute", "jigsaw", "capacity", "seed")
+
+# Far above anything a meeting produces; a file beyond them is refused before any row is written,
+# so that a mistaken or hostile file cannot keep the database busy for minutes.
+MAX_ITEMS = 500_000
+MAX_TEXT_CHARS = 100_000
+MAX_NAME_CHARS = 80
+MAX_ID_CHARS = 32
+
+
+class ArchiveError(DomainError):
+    """An archive that cannot be imported; the message names the field and what is wrong."""
+
+
+def participant_fields(attribution: str) -> tuple[str, ...]:
+    return PARTICIPANT_FIELDS.get(attribution, ())
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) -> dict:
+    """The archive of a meeting. Given a Report, its themes are kept; given a Meeting, themes come
+    from themes_for, or stay empty without it."""
+    if isinstance(source, Report):
+        report = source
+        meeting = db.session.get(Meeting, report.meeting_id)
+        if meeting is None:
+            raise ArchiveError(f"Meeting {report.meeting_id} no longer exists.")
+    else:
+        meeting = source
+        report = build_report(meeting, themes_for=themes_for) if themes_for else None
+
+    questions = meeting.guiding_questions + meeting.adhoc_questions
+    question_ids = {q.id: f"q{index}" for index, q in enumerate(questions, start=1)}
+    participants = list(
+        db.session.scalars(
+            select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        )
+    )
+    fields = participant_fields(meeting.attribution)
+    order = list(participants)
+    if meeting.attribution not in (Attribution.NAMED, Attribution.AFFILIATION):
+        # Numbered in joining order, ids would tell who came first; shuffled, they tell nothing.
+        random.SystemRandom().shuffle(order)
+    person_ids = {p.id: f"p{index}" for index, p in enumerate(order, start=1)}
+    rounds = list(
+        db.session.scalars(
+            select(BreakoutRound).where(BreakoutRound.meeting_id == meeting.id).order_by(BreakoutRound.number)
+        )
+    )
+    group_ids = {g.id: f"g{index}" for index, g in enumerate((g for r in rounds for g in r.groups), start=1)}
+    members: dict[int, list[int]] = defaultdict(list)
+    for member in db.session.scalars(
+        select(GroupMember).where(GroupMember.group_id.in_(group_ids)).order_by(GroupMember.id)
+    ):
+        members[member.group_id].append(member.participant_id)
+    answers = list(
+        db.session.scalars(
+            select(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            # Withdrawn and hidden answers stay out of every export, the archive included.
+            .where(Question.meeting_id == meeting.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
+            .order_by(Answer.created_at, Answer.id)
+        )
+    )
+    answer_ids = {a.id: f"a{index}" for index, a in enumerate(answers, start=1)}
+    voters: dict[int, list[int]] = defaultdict(list)
+    for answer_id, participant_id in db.session.execute(
+        select(Vote.answer_id, Vote.participant_id)
+        .join(Answer, Answer.id == Vote.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Question.meeting_id == meeting.id)
+        .order_by(Vote.id)
+    ):
+        if answer_id in answer_ids:
+            voters[answer_id].append(participant_id)
+    summaries = db.session.scalars(
+        select(GroupSummary).where(GroupSummary.group_id.in_(group_ids)).order_by(GroupSummary.id)
+    )
+    template = design_to_dict(meetings.design_of(meeting))
+
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "exported_at": isoformat_utc(utcnow()),
+        "design": {
+            **{name: template[name] for name in meetings.SETTINGS},
+            "projector_shows_answers": meeting.projector_shows_answers,
+            "questions": [
+                {
+                    "id": question_ids[q.id],
+                    "kind": str(q.kind),
+                    "text": q.text,
+                    "status": str(q.status),
+                    "opened_at": isoformat_utc(q.opened_at),
+                    "closed_at": isoformat_utc(q.closed_at),
+                }
+                for q in questions
+            ],
+        },
+        "participants": [
+            _participant(p, person_ids[p.id], fields, meeting.attribution)
+            for p in sorted(participants, key=lambda p: int(person_ids[p.id][1:]))
+        ],
+        "rounds": [
+            {
+                "number": r.number,
+                "mode": r.mode,
+                "settings": {
+                    k: v for k, v in (r.settings or {}).items() if k in ROUND_SETTINGS and _scalar(v)
+                },
+                "status": str(r.status),
+                "opened_at": isoformat_utc(r.opened_at),
+                "ends_at": isoformat_utc(r.ends_at),
+                "closed_at": isoformat_utc(r.closed_at),
+                "walls_published": r.walls_published,
+                "groups": [
+                    {
+                        "id": group_ids[g.id],
+                        "number": g.number,
+                        "name": g.name,
+                        "capacity": g.capacity,
+                        "rapporteur": person_ids.get(g.rapporteur_id),
+                        "questions": [question_ids[q] for q in g.question_ids if q in question_ids],
+                        "members": [person_ids[p] for p in members[g.id] if p in person_ids],
+                    }
+                    for g in r.groups
+                ],
+            }
+            for r in rounds
+        ],
+        "answers": [
+            {
+                "id": answer_ids[a.id],
+                "question": question_ids[a.question_id],
+                "group": group_ids.get(a.group_id),
+                "author": person_ids[a.participant_id],
+                "text": a.text,
+                "created_at": isoformat_utc(a.created_at),
+                "updated_at": isoformat_utc(a.updated_at),
+                "votes": len(voters[a.id]),
+                "voters": [person_ids[p] for p in voters[a.id]],
+            }
+            for a in answers
+        ],
+        "summaries": [
+            {
+                "group": group_ids[s.group_id],
+                "question": question_ids[s.question_id],
+                "text": s.text,
+                "updated_at": isoformat_utc(s.updated_at),
+            }
+            for s in summaries
+            if s.question_id in question_ids
+        ],
+        "themes": _themes(report, question_ids, answer_ids),
+    }
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _participant(person: Participant, archive_id: str, fields: tuple[str, ...], attribution: str) -> dict:
+    entry: dict[str, Any] = {"id": archive_id}
+    entry |= {name: getattr(person, name) or "" for name in fields}
+    if attribution == Attribution.NAMED:
+        entry["joined_at"] = isoformat_utc(person.joined_at)
+    return entry
+
+
+def _themes(report: Report | None, question_ids: dict[int, str], answer_ids: dict[int, str]) -> list[dict]:
+    if report is None:
+        return []
+    return [
+        {
+            "question": question_ids[question.id],
+            "label": theme.label,
+            "groups": list(theme.groups),
+            "votes": theme.votes,
+            "answers": [answer_ids[i] for i in theme.answer_ids if i in answer_ids],
+        }
+        for question in report.questions
+        if question.id in question_ids
+        for theme in question.themes
+    ]
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def import_archive(data: object, owner: Moderator) -> Meeting:
+    """Recreates the archived meeting as a new meeting of owner's, with a new join code.
+
+    Participants come back without a phone token, so nobody can sign in as one of them; a meeting
+    that asked for a passcode gets one nobody knows until the owner sets a new one. Questions and
+    rounds that were still open are closed. Themes are not stored by Facilitator and are not read.
+
+    Everything is checked before anything is written, and the meeting is committed in one
+    transaction: on any error the session is rolled back and the database is as it was.
+    """
+    parsed = _parse(data)
+    try:
+        meeting = _write(parsed, owner)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return meeting
+
+
+def _fail(path: str, problem: str) -> ArchiveError:
+    return ArchiveError(f"{path}: {problem}" if path else problem)
+
+
+def _object(value: object, path: str) -> dict:
+    if not isinstance(value, dict):
+        raise _fail(path, "must be an object.")
+    return value
+
+
+def _list(data: dict, key: str, path: str) -> list:
+    value = data.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(_at(path, key), "must be a list.")
+    if len(value) > MAX_ITEMS:
+        raise _fail(_at(path, key), f"holds more than {MAX_ITEMS} entries.")
+    return value
+
+
+def _at(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _text(data: dict, key: str, path: str, *, limit: int, required: bool = True, empty: bool = False) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(_at(path, key), "must be text.")
+    if not empty and not value.strip():
+        raise _fail(_at(path, key), "is empty.")
+    if len(value) > limit:
+        raise _fail(_at(path, key), f"is longer than {limit} characters.")
+    if "\x00" in value:
+        # Databases refuse NUL characters; refusing here keeps the import all or nothing.
+        raise _fail(_at(path, key), "contains a character that cannot be stored.")
+    return value
+
+
+def _whole(data: dict, key: str, path: str, *, low: int, high: int, nullable: bool = False) -> int | None:
+    value = data.get(key)
+    if value is None and nullable:
+        return None
+    # bool is an int in Python; true must not pass for 1.
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _fail(_at(path, key), f"must be a whole number from {low} to {high}.")
+    return value
+
+
+def _flag(data: dict, key: str, path: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(_at(path, key), "must be true or false.")
+    return value
+
+
+def _choice(data: dict, key: str, path: str, choices: tuple[str, ...]) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or value not in choices:
+        raise _fail(_at(path, key), f"must be one of: {', '.join(choices)}.")
+    return value
+
+
+def _moment(data: dict, key: str, path: str, *, nullable: bool = False) -> datetime | None:
+    value = data.get(key)
+    if value is None and nullable:
+        return None
+    problem = "must be a date and time such as 2026-11-28T09:30:00.000Z."
+    if not isinstance(value, str) or len(value) > 64:
+        raise _fail(_at(path, key), problem)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(_at(path, key), problem) from None
+    # Stored as naive UTC, like every timestamp in the database.
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _archive_id(data: dict, path: str, taken: Container[str]) -> str:
+    value = _text(data, "id", path, limit=MAX_ID_CHARS)
+    if value in taken:
+        raise _fail(_at(path, "id"), f'"{value}" is used twice.')
+    return value
+
+
+def _ref(data: dict, key: str, path: str, known: dict[str, Any], what: str, *, nullable: bool = False) -> Any:
+    """The archive id found at data[key], checked to name one of the known entries."""
+    value = data.get(key)
+    if value is None and nullable:
+        return None
+    return _known(value, _at(path, key), known, what)
+
+
+def _known(value: object, path: str, known: dict[str, Any], what: str) -> str:
+    if not isinstance(value, str) or value not in known:
+        shown = value if isinstance(value, str) and len(value) <= MAX_ID_CHARS else "…"
+        raise _fail(path, f'no {what} has the id "{shown}".')
+    return value
+
+
+def _refs(data: dict, key: str, path: str, known: dict[str, Any], what: str, *, repeat: str) -> list[str]:
+    """A list of archive ids, each known and none twice; repeat says why twice is wrong."""
+    found: list[str] = []
+    for index, value in enumerate(_list(data, key, path)):
+        item_path = _at(_at(path, key), index)
+        value = _known(value, item_path, known, what)
+        if value in found:
+            raise _fail(item_path, repeat)
+        found.append(value)
+    return found
+
+
+def _parse(data: object) -> dict:
+    """The archive as plain values, every reference resolved; raises ArchiveError on any problem."""
+    data = _object(data, "")
+    if data.get("format") != ARCHIVE_FORMAT:
+        raise _fail("format", f'must be "{ARCHIVE_FORMAT}": this is not a Facilitator meeting archive.')
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise _fail("version", "must be a whole number.")
+    if version > ARCHIVE_VERSION:
+        raise _fail("version", "the archive comes from a newer Facilitator; update this one first.")
+    if version != ARCHIVE_VERSION:
+        raise _fail("version", f"must be {ARCHIVE_VERSION}.")
+    exported_at = _moment(data, "exported_at", "", nullable=True)
+
+    design = _object(data.get("design"), "design")
+    template = {name: design[name] for name in meetings.SETTINGS if name in design}
+    try:
+        settings = design_from_dict({**template, "format": DESIGN_FORMAT, "version": DESIGN_VERSION})
+    except DesignError as error:
+        raise _fail("design", str(error)) from None
+    projector = _flag(design, "projector_shows_answers", "design")
+
+    questions: dict[str, dict] = {}
+    for index, raw in enumerate(_list(design, "questions", "design")):
+        path = _at("design.questions", index)
+        raw = _object(raw, path)
+        key = _archive_id(raw, path, questions)
+        status = _choice(raw, "status", path, tuple(QuestionStatus))
+        questions[key] = {
+            "kind": _choice(raw, "kind", path, tuple(QuestionKind)),
+            "text": _text(raw, "text", path, limit=MAX_QUESTION_CHARS).strip(),
+            "status": status,
+            "opened_at": _moment(raw, "opened_at", path, nullable=True),
+            "closed_at": _moment(raw, "closed_at", path, nullable=True),
+        }
+
+    attribution = settings.attribution
+    allowed = set(participant_fields(attribution))
+    people: dict[str, dict] = {}
+    for index, raw in enumerate(_list(data, "participants", "")):
+        path = _at("participants", index)
+        raw = _object(raw, path)
+        key = _archive_id(raw, path, people)
+        profile = {}
+        for name, limit in PERSONAL_FIELDS.items():
+            value = _text(raw, name, path, limit=limit, required=False, empty=True)
+            if value and name not in allowed:
+                # An archive that contradicts its own attribution rule is refused, not trusted.
+                raise _fail(
+                    _at(path, name), f"must not be given in a meeting whose attribution is {attribution}."
+                )
+            profile[name] = value.strip()
+        joined_at = (
+            _moment(raw, "joined_at", path, nullable=True) if attribution == Attribution.NAMED else None
+        )
+        people[key] = {**profile, "joined_at": joined_at}
+
+    rounds: list[dict] = []
+    groups: dict[str, dict] = {}
+    numbers: set[int] = set()
+    for index, raw in enumerate(_list(data, "rounds", "")):
+        path = _at("rounds", index)
+        raw = _object(raw, path)
+        number = _whole(raw, "number", path, low=1, high=10_000)
+        if number in numbers:
+            raise _fail(_at(path, "number"), f"round {number} appears twice.")
+        numbers.add(number)
+        settings_raw = _object(raw.get("settings", {}), _at(path, "settings"))
+        round_settings = {}
+        for name in ROUND_SETTINGS:
+            if name in settings_raw:
+                if not _scalar(settings_raw[name]):
+                    raise _fail(
+                        _at(_at(path, "settings"), name), "must be text, a number, true, false or null."
+                    )
+                round_settings[name] = settings_raw[name]
+        round_ = {
+            "number": number,
+            "mode": _choice(raw, "mode", path, tuple(AssignmentMode)),
+            "settings": round_settings,
+            "status": _choice(raw, "status", path, tuple(RoundStatus)),
+            "opened_at": _moment(raw, "opened_at", path),
+            "ends_at": _moment(raw, "ends_at", path),
+            "closed_at": _moment(raw, "closed_at", path, nullable=True),
+            "walls_published": _flag(raw, "walls_published", path),
+            "groups": [],
+        }
+        group_numbers: set[int] = set()
+        placed: set[str] = set()
+        for group_index, raw_group in enumerate(_list(raw, "groups", path)):
+            group_path = _at(_at(path, "groups"), group_index)
+            raw_group = _object(raw_group, group_path)
+            key = _archive_id(raw_group, group_path, groups)
+            group_number = _whole(raw_group, "number", group_path, low=1, high=10_000)
+            if group_number in group_numbers:
+                raise _fail(_at(group_path, "number"), f"group {group_number} appears twice in this round.")
+            group_numbers.add(group_number)
+            members = _refs(
+                raw_group, "members", group_path, people, "participant", repeat="is listed twice."
+            )
+            for member in members:
+                if member in placed:
+                    raise _fail(_at(group_path, "members"), f'"{member}" is in two groups of this round.')
+                placed.add(member)
+            group = {
+                "key": key,
+                "number": group_number,
+                "name": _text(raw_group, "name", group_path, limit=MAX_NAME_CHARS).strip(),
+                "capacity": _whole(raw_group, "capacity", group_path, low=1, high=100_000, nullable=True),
+                "rapporteur": _ref(raw_group, "rapporteur", group_path, people, "participant", nullable=True),
+                "questions": _refs(
+                    raw_group, "questions", group_path, questions, "question", repeat="is listed twice."
+                ),
+                "members": members,
+            }
+            groups[key] = group
+            round_["groups"].append(group)
+        rounds.append(round_)
+
+    answers: dict[str, dict] = {}
+    for index, raw in enumerate(_list(data, "answers", "")):
+        path = _at("answers", index)
+        raw = _object(raw, path)
+        key = _archive_id(raw, path, answers)
+        question = _ref(raw, "question", path, questions, "question")
+        group = _ref(raw, "group", path, groups, "group", nullable=True)
+        if group is not None and question not in groups[group]["questions"]:
+            raise _fail(_at(path, "question"), "is not one of the questions of the answer's group.")
+        created_at = _moment(raw, "created_at", path)
+        voters = _refs(
+            raw, "voters", path, people, "participant", repeat="a participant votes once per answer."
+        )
+        votes = _whole(raw, "votes", path, low=0, high=MAX_ITEMS)
+        if votes != len(voters):
+            raise _fail(_at(path, "votes"), f"says {votes} but {len(voters)} voters are listed.")
+        answers[key] = {
+            "question": question,
+            "group": group,
+            "author": _ref(raw, "author", path, people, "participant"),
+            "text": _text(raw, "text", path, limit=MAX_TEXT_CHARS),
+            "created_at": created_at,
+            "updated_at": _moment(raw, "updated_at", path, nullable=True) or created_at,
+            "voters": voters,
+        }
+
+    summaries: list[dict] = []
+    written: set[tuple[str, str]] = set()
+    for index, raw in enumerate(_list(data, "summaries", "")):
+        path = _at("summaries", index)
+        raw = _object(raw, path)
+        group = _ref(raw, "group", path, groups, "group")
+        question = _ref(raw, "question", path, questions, "question")
+        if question not in groups[group]["questions"]:
+            raise _fail(_at(path, "question"), "is not one of the group's questions.")
+        if (group, question) in written:
+            raise _fail(path, "a group has one summary per question.")
+        written.add((group, question))
+        summaries.append(
+            {
+                "group": group,
+                "question": question,
+                "text": _text(raw, "text", path, limit=MAX_TEXT_CHARS, empty=True),
+                "updated_at": _moment(raw, "updated_at", path, nullable=True),
+            }
+        )
+    # Themes are derived from the answers and have no table; they are checked for shape only.
+    for index, raw in enumerate(_list(data, "themes", "")):
+        _object(raw, _at("themes", index))
+
+    return {
+        "settings": settings,
+        "projector_shows_answers": projector,
+        "exported_at": exported_at,
+        "questions": questions,
+        "participants": people,
+        "rounds": rounds,
+        "answers": answers,
+        "summaries": summaries,
+    }
+
+
+def _locked_token_hash() -> str:
+    # Real token hashes are 64 hexadecimal digits; this value can never equal one, so no phone
+    # can ever be recognised as this participant.
+    return "imported-" + secrets.token_hex(24)
+
+
+def _write(parsed: dict, owner: Moderator) -> Meeting:
+    settings = parsed["settings"]
+    # A passcode is a secret and never travels in an archive: a meeting that had one gets one
+    # nobody knows, so it stays closed until its owner chooses a new one.
+    passcode = secrets.token_urlsafe(24) if settings.join_policy == JoinPolicy.PASSCODE else None
+    meeting = meetings.create_meeting(owner, settings, passcode)
+    meeting.projector_shows_answers = parsed["projector_shows_answers"]
+    db.session.flush()
+    finished = parsed["exported_at"] or utcnow()
+
+    questions: dict[str, Question] = {}
+    positions: dict[str, int] = defaultdict(int)
+    for key, item in parsed["questions"].items():
+        status, closed_at = item["status"], item["closed_at"]
+        if status == QuestionStatus.OPEN:
+            # An imported meeting is a record: nothing in it is still waiting for answers.
+            status, closed_at = QuestionStatus.CLOSED, closed_at or finished
+        question = Question(
+            kind=item["kind"],
+            position=positions[item["kind"]],
+            text=item["text"],
+            status=status,
+            opened_at=item["opened_at"],
+            closed_at=closed_at,
+        )
+        positions[item["kind"]] += 1
+        meeting.questions.append(question)
+        questions[key] = question
+
+    people: dict[str, Participant] = {}
+    for key, item in parsed["participants"].items():
+        person = Participant(
+            meeting_id=meeting.id,
+            token_hash=_locked_token_hash(),
+            display_name=item["display_name"],
+            country=item["country"],
+            organisation=item["organisation"],
+            language=item["language"],
+        )
+        if item["joined_at"] is not None:
+            person.joined_at = item["joined_at"]
+        people[key] = person
+    db.session.add_all(people.values())
+    db.session.flush()
+
+    groups: dict[str, BreakoutGroup] = {}
+    for item in parsed["rounds"]:
+        status, closed_at = item["status"], item["closed_at"]
+        if status == RoundStatus.OPEN:
+            status, closed_at = RoundStatus.CLOSED, closed_at or finished
+        round_ = BreakoutRound(
+            meeting_id=meeting.id,
+            number=item["number"],
+            mode=item["mode"],
+            settings=item["settings"],
+            status=status,
+            opened_at=item["opened_at"],
+            ends_at=item["ends_at"],
+            closed_at=closed_at,
+            walls_published=item["walls_published"],
+        )
+        for group_item in sorted(item["groups"], key=lambda g: g["number"]):
+            group = BreakoutGroup(
+                number=group_item["number"],
+                name=group_item["name"],
+                capacity=group_item["capacity"],
+                rapporteur_id=people[group_item["rapporteur"]].id if group_item["rapporteur"] else None,
+                question_ids=[questions[q].id for q in group_item["questions"]],
+            )
+            round_.groups.append(group)
+            groups[group_item["key"]] = group
+        db.session.add(round_)
+    db.session.flush()
+    for item in parsed["rounds"]:
+        for group_item in item["groups"]:
+            group = groups[group_item["key"]]
+            db.session.add_all(
+                GroupMember(round_id=group.round_id, group_id=group.id, participant_id=people[p].id)
+                for p in group_item["members"]
+            )
+
+    answers: dict[str, Answer] = {}
+    for index, (key, item) in enumerate(parsed["answers"].items(), start=1):
+        answers[key] = Answer(
+            question_id=questions[item["question"]].id,
+            group_id=groups[item["group"]].id if item["group"] else None,
+            participant_id=people[item["author"]].id,
+            # Unique per participant, and in the form phones use, so resends can never collide.
+            client_id=f"archive-{index:08d}",
+            text=item["text"],
+            created_at=item["created_at"],
+            updated_at=item["updated_at"],
+        )
+    db.session.add_all(answers.values())
+    db.session.flush()
+    db.session.add_all(
+        Vote(answer_id=answers[key].id, participant_id=people[voter].id)
+        for key, item in parsed["answers"].items()
+        for voter in item["voters"]
+    )
+    for item in parsed["summaries"]:
+        summary = GroupSummary(
+            group_id=groups[item["group"]].id,
+            question_id=questions[item["question"]].id,
+            text=item["text"],
+            version=1 if item["text"] else 0,
+        )
+        if item["updated_at"] is not None:
+            summary.updated_at = item["updated_at"]
+        db.session.add(summary)
+    db.session.flush()
+    return meeting

@@ -1,0 +1,459 @@
+"""What a meeting report says, gathered once and already filtered by the attribution rule.
+
+Every format (Word, Markdown, CSV) renders a Report and nothing else: none of them reads the
+database or decides what may be said about a participant, so a format cannot leak a name that
+the rule withholds. The author label comes from facilitator.live.payloads.author_label, the one
+place that states the rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from facilitator.breakouts import assignment
+from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary, Vote
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live.models import Answer
+from facilitator.live.payloads import author_label
+from facilitator.meetings.models import Attribution, FieldRule, Meeting, Question, QuestionKind
+from facilitator.timeutil import utcnow
+
+TOP_ANSWERS = 5
+BLANK = "Not given"
+
+# Which author fields an export may show as separate columns or keys, per attribution mode. The
+# label that reads "Amina Diallo · Senegal" comes from author_label; this table only says which
+# raw fields may travel beside it, and tests check that it never allows less than the label shows.
+AUTHOR_FIELDS: dict[str, tuple[str, ...]] = {
+    Attribution.NAMED: ("name", "country", "organisation"),
+    Attribution.AFFILIATION: ("country", "organisation"),
+    Attribution.ANONYMOUS: (),
+}
+PARTICIPANT_ATTRIBUTES = {"name": "display_name", "country": "country", "organisation": "organisation"}
+
+ThemesFor = Callable[[Question, list[Answer]], list[dict]]
+
+
+def author_fields(attribution: str) -> tuple[str, ...]:
+    # A value this code does not know is treated as the strictest rule: nothing about anyone.
+    return AUTHOR_FIELDS.get(attribution, ())
+
+
+@dataclass
+class AnswerEntry:
+    id: int
+    question_id: int
+    text: str
+    votes: int
+    created_at: datetime
+    round_number: int | None  # None for a plenary answer
+    group_name: str | None  # None for a plenary answer
+    group_id: int | None
+    author: str | None  # author_label(): None when the rule says nothing about the author
+    author_fields: dict[str, str]  # only the keys author_fields() allows for the meeting
+    themes: list[str] = field(default_factory=list)
+
+    @property
+    def place(self) -> str:
+        return place_label(self.round_number, self.group_name)
+
+
+@dataclass
+class Theme:
+    label: str
+    groups: list[str]
+    votes: int
+    answer_ids: list[int]
+
+
+@dataclass
+class SummaryEntry:
+    group_name: str
+    round_number: int
+    text: str
+    rapporteur: str | None
+
+    @property
+    def place(self) -> str:
+        return place_label(self.round_number, self.group_name)
+
+
+@dataclass
+class AnswerSection:
+    """The answers of one wall (a group in a round) or of the plenary, for one question."""
+
+    round_number: int | None
+    group_name: str | None
+    answers: list[AnswerEntry]
+
+    @property
+    def title(self) -> str:
+        return place_label(self.round_number, self.group_name)
+
+
+@dataclass
+class QuestionSection:
+    id: int
+    kind: str
+    number: int  # 1, 2, … within its kind: "Question 2", "Plenary question 1"
+    text: str
+    themes: list[Theme]
+    summaries: list[SummaryEntry]
+    top_answers: list[AnswerEntry]
+    sections: list[AnswerSection]
+
+    @property
+    def label(self) -> str:
+        prefix = "Question" if self.kind == QuestionKind.GUIDING else "Plenary question"
+        return f"{prefix} {self.number}"
+
+    @property
+    def answer_count(self) -> int:
+        return sum(len(section.answers) for section in self.sections)
+
+    @property
+    def overview(self) -> str:
+        """One sentence on where the answers came from, e.g. "5 answers (Plenary: 2, …)."."""
+        count = self.answer_count
+        if not count:
+            return "No answers."
+        where = ", ".join(f"{s.title}: {len(s.answers)}" for s in self.sections)
+        return f"{count} {'answer' if count == 1 else 'answers'} ({where}), all listed in the annex."
+
+
+@dataclass
+class Count:
+    label: str
+    count: int
+
+
+@dataclass
+class Participation:
+    participants: int
+    contributors: int  # people with at least one visible answer
+    answers: int
+    # How many different countries and organisations; None when the meeting never asked.
+    countries: int | None
+    organisations: int | None
+    # People per country and organisation; None when not asked, and in an anonymous meeting,
+    # where even a count of one would say that someone from that country took part.
+    by_country: list[Count] | None
+    by_organisation: list[Count] | None
+
+
+@dataclass
+class Report:
+    meeting_id: int
+    title: str
+    description: str
+    date: date
+    starts_at: datetime | None
+    attribution: str
+    author_fields: tuple[str, ...]
+    participation: Participation
+    questions: list[QuestionSection]
+    generated_at: datetime
+
+    def answers(self) -> Iterable[tuple[QuestionSection, AnswerEntry]]:
+        for question in self.questions:
+            for section in question.sections:
+                for answer in section.answers:
+                    yield question, answer
+
+
+def place_label(round_number: int | None, group_name: str | None) -> str:
+    if round_number is None:
+        return "Plenary"
+    return f"Round {round_number} · {group_name}"
+
+
+ATTRIBUTION_NOTES = {
+    Attribution.NAMED: "Answers are shown with their author's name and country.",
+    Attribution.AFFILIATION: "Answers are shown with their author's country and organisation, without names.",
+    Attribution.ANONYMOUS: "Answers are anonymous: nothing is shown about who wrote them.",
+}
+
+
+def attribution_note(attribution: str) -> str:
+    return ATTRIBUTION_NOTES.get(attribution, ATTRIBUTION_NOTES[Attribution.ANONYMOUS])
+
+
+# Text people typed may hold characters XML 1.0 cannot carry (C0 controls, U+FFFE/U+FFFF) and lone
+# surrogates that UTF-8 cannot encode; either would make a Word file invalid or crash the writer.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def strip_unprintable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
+
+
+def printable(text: str) -> str:
+    """The text with line endings as \\n and without characters that break XML."""
+    return strip_unprintable(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def is_right_to_left(text: str) -> bool:
+    """Whether a paragraph of this text reads right to left: its first strong character decides,
+    as in the Unicode bidirectional algorithm (rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Report:
+    """Everything an export needs, read in a handful of queries whatever the meeting's size.
+
+    themes_for(question, answers) clusters the visible answers of a question into themes; without
+    it the themes stay empty rather than being guessed here.
+    """
+    participants = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        )
+    }
+    rounds = list(
+        db.session.scalars(
+            select(BreakoutRound)
+            .where(BreakoutRound.meeting_id == meeting.id)
+            .options(selectinload(BreakoutRound.groups))
+            .order_by(BreakoutRound.number)
+        )
+    )
+    groups: dict[int, tuple[BreakoutRound, BreakoutGroup]] = {
+        group.id: (round_, group) for round_ in rounds for group in round_.groups
+    }
+    answers = _visible_answers(meeting)
+    votes = _vote_counts(meeting)
+    fields = author_fields(meeting.attribution)
+    labels = {pid: author_label(meeting, p) for pid, p in participants.items()}
+
+    def entry(answer: Answer) -> AnswerEntry:
+        person = participants.get(answer.participant_id)
+        round_, group = groups[answer.group_id] if answer.group_id is not None else (None, None)
+        return AnswerEntry(
+            id=answer.id,
+            question_id=answer.question_id,
+            text=answer.text,
+            votes=votes.get(answer.id, 0),
+            created_at=answer.created_at,
+            round_number=round_.number if round_ else None,
+            group_name=group.name if group else None,
+            group_id=answer.group_id,
+            author=labels.get(answer.participant_id),
+            author_fields={
+                name: (getattr(person, PARTICIPANT_ATTRIBUTES[name]) if person else "") or ""
+                for name in fields
+            },
+        )
+
+    by_question: dict[int, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_question[answer.question_id].append(answer)
+    summaries = _summaries(meeting, groups, labels)
+    sections = []
+    for kind, questions in (
+        (QuestionKind.GUIDING, meeting.guiding_questions),
+        (QuestionKind.ADHOC, meeting.adhoc_questions),
+    ):
+        for number, question in enumerate(questions, start=1):
+            mine = by_question.get(question.id, [])
+            entries = [entry(a) for a in mine]
+            themes = _themes(themes_for, question, mine, entries, groups, multiple_rounds=len(rounds) > 1)
+            sections.append(
+                QuestionSection(
+                    id=question.id,
+                    kind=kind,
+                    number=number,
+                    text=question.text,
+                    themes=themes,
+                    summaries=summaries.get(question.id, []),
+                    top_answers=_most_supported(entries),
+                    sections=_by_wall(entries, groups),
+                )
+            )
+    return Report(
+        meeting_id=meeting.id,
+        title=meeting.title,
+        description=meeting.description or "",
+        date=_meeting_date(meeting, rounds, answers),
+        starts_at=meeting.starts_at,
+        attribution=meeting.attribution,
+        author_fields=fields,
+        participation=_participation(meeting, list(participants.values()), answers),
+        questions=sections,
+        generated_at=utcnow(),
+    )
+
+
+def _visible_answers(meeting: Meeting) -> list[Answer]:
+    # A deleted answer was withdrawn by its author and a hidden one removed by the moderator:
+    # neither belongs in anything that leaves the meeting.
+    return list(
+        db.session.scalars(
+            select(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.meeting_id == meeting.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
+            .order_by(Answer.created_at, Answer.id)
+        )
+    )
+
+
+def _vote_counts(meeting: Meeting) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Vote.answer_id, func.count())
+            .join(Answer, Answer.id == Vote.answer_id)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.meeting_id == meeting.id)
+            .group_by(Vote.answer_id)
+        ).all()
+    )
+
+
+def _summaries(
+    meeting: Meeting,
+    groups: dict[int, tuple[BreakoutRound, BreakoutGroup]],
+    labels: dict[int, str | None],
+) -> dict[int, list[SummaryEntry]]:
+    rows = db.session.scalars(
+        select(GroupSummary)
+        .join(BreakoutGroup, BreakoutGroup.id == GroupSummary.group_id)
+        .join(BreakoutRound, BreakoutRound.id == BreakoutGroup.round_id)
+        .where(BreakoutRound.meeting_id == meeting.id)
+        .order_by(BreakoutRound.number, BreakoutGroup.number)
+    )
+    result: dict[int, list[SummaryEntry]] = defaultdict(list)
+    for summary in rows:
+        if not summary.text.strip():
+            continue  # a rapporteur who opened the editor and wrote nothing has nothing to report
+        round_, group = groups[summary.group_id]
+        rapporteur = labels.get(group.rapporteur_id) if group.rapporteur_id is not None else None
+        result[summary.question_id].append(SummaryEntry(group.name, round_.number, summary.text, rapporteur))
+    return result
+
+
+def _most_supported(entries: list[AnswerEntry]) -> list[AnswerEntry]:
+    # Only answers someone supported: with no votes at all, "most supported" would be arbitrary.
+    supported = [e for e in entries if e.votes > 0]
+    return sorted(supported, key=lambda e: (-e.votes, e.created_at, e.id))[:TOP_ANSWERS]
+
+
+def _by_wall(
+    entries: list[AnswerEntry], groups: dict[int, tuple[BreakoutRound, BreakoutGroup]]
+) -> list[AnswerSection]:
+    walls: dict[tuple[int, int], AnswerSection] = {}
+    plenary = AnswerSection(None, None, [])
+    for entry in entries:
+        if entry.group_id is None:
+            plenary.answers.append(entry)
+            continue
+        round_, group = groups[entry.group_id]
+        key = (round_.number, group.number)
+        walls.setdefault(key, AnswerSection(entry.round_number, entry.group_name, [])).answers.append(entry)
+    ordered = [walls[key] for key in sorted(walls)]
+    return ([plenary] if plenary.answers else []) + ordered
+
+
+def _themes(
+    themes_for: ThemesFor | None,
+    question: Question,
+    answers: list[Answer],
+    entries: list[AnswerEntry],
+    groups: dict[int, tuple[BreakoutRound, BreakoutGroup]],
+    *,
+    multiple_rounds: bool,
+) -> list[Theme]:
+    if themes_for is None or not answers:
+        return []
+    by_id = {e.id: e for e in entries}
+
+    def group_name(value: object) -> str:
+        # The clustering may name groups by id or by name; the report shows names.
+        if isinstance(value, int) and not isinstance(value, bool) and value in groups:
+            round_, group = groups[value]
+            return f"{group.name} (round {round_.number})" if multiple_rounds else group.name
+        return str(value)
+
+    themes = []
+    for raw in themes_for(question, list(answers)):
+        # Only answers this report shows may be counted: a theme never brings back a hidden one.
+        ids = [i for i in raw.get("answer_ids") or [] if i in by_id]
+        members = [by_id[i] for i in ids]
+        raised_by = raw.get("groups")
+        if raised_by is None:
+            raised_by = sorted({e.place for e in members})
+        votes = raw.get("votes")
+        if not isinstance(votes, int) or isinstance(votes, bool):
+            votes = sum(e.votes for e in members)
+        label = " ".join(str(raw.get("label") or "").split()) or "Untitled theme"
+        theme = Theme(label, [group_name(g) for g in raised_by], votes, ids)
+        themes.append(theme)
+        for member in members:
+            member.themes.append(theme.label)
+    return themes
+
+
+def _meeting_date(meeting: Meeting, rounds: Sequence[BreakoutRound], answers: Sequence[Answer]) -> date:
+    """The announced date, or else the day things happened: a meeting is often set up weeks ahead."""
+    if meeting.starts_at is not None:
+        return meeting.starts_at.date()
+    moments = [q.opened_at for q in meeting.questions if q.opened_at is not None]
+    moments += [r.opened_at for r in rounds]
+    moments += [a.created_at for a in answers[:1]]
+    return min(moments).date() if moments else meeting.created_at.date()
+
+
+def _participation(meeting: Meeting, participants: list[Participant], answers: list[Answer]) -> Participation:
+    countries = _counts(participants, "country", meeting.country_field)
+    organisations = _counts(participants, "organisation", meeting.organisation_field)
+    shown = meeting.attribution in (Attribution.NAMED, Attribution.AFFILIATION)
+    return Participation(
+        participants=len(participants),
+        contributors=len({a.participant_id for a in answers}),
+        answers=len(answers),
+        countries=None if countries is None else len(countries[0]),
+        organisations=None if organisations is None else len(organisations[0]),
+        by_country=_rows(countries) if shown else None,
+        by_organisation=_rows(organisations) if shown else None,
+    )
+
+
+def _rows(counts: tuple[list[Count], int] | None) -> list[Count] | None:
+    if counts is None:
+        return None
+    given, blank = counts
+    return given + ([Count(BLANK, blank)] if blank else [])
+
+
+def _counts(participants: list[Participant], attribute: str, rule: str) -> tuple[list[Count], int] | None:
+    """People per value, most common first, and how many left the field blank."""
+    values = [getattr(p, attribute) or "" for p in participants]
+    if rule == FieldRule.OFF and not any(v.strip() for v in values):
+        return None
+    # "Kenya", " kenya" and "KENYA" are one country, as when groups are balanced by it.
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for value in values:
+        key = assignment.attribute_value(assignment.Person(0, {attribute: value}), attribute)
+        spellings[key][" ".join(value.split())] += 1
+    blank = sum(spellings.pop("", Counter()).values())
+    given = [
+        # The spelling most people used names the row; on a tie, the one of whoever joined first.
+        Count(spelled.most_common(1)[0][0], sum(spelled.values()))
+        for spelled in spellings.values()
+    ]
+    given.sort(key=lambda c: (-c.count, c.label.casefold()))
+    return given, blank

@@ -1,0 +1,1 @@
+"""Synthesis of a meeting's answers: themes that several answers share."""
