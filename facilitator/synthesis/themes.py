@@ -140,16 +140,14 @@ class FeatureCache:
         content = [folded for folded, _ in terms if " " not in folded]
         # An answer of emoji or of stop words only still has something to compare: its letters.
         pieces = [self._pieces(word) for word in content or fold(text).split()]
-        piece_columns, piece_counts = np.unique(
-            np.concatenate(pieces) if pieces else np.zeros(0, np.int64), return_counts=True
-        )
+        piece_columns, piece_counts = _counted(np.concatenate(pieces) if pieces else np.zeros(0, np.int64))
         word_columns = np.fromiter((self._word_column(word) for word in words), np.int64, len(words))
         order = np.argsort(word_columns)
         return _Features(
             word_columns[order],
             np.fromiter(words.values(), np.float64, len(words))[order],
             piece_columns,
-            piece_counts.astype(np.float64),
+            piece_counts,
             written,
             text,
         )
@@ -171,6 +169,16 @@ class FeatureCache:
             )
             self._pieces_of[word] = pieces
         return pieces
+
+
+def _counted(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns, sorted, and how often each occurs: np.unique without its overhead,
+    which would cost a tenth of the time of a computation from scratch."""
+    if columns.size == 0:
+        return columns, np.zeros(0)
+    columns = np.sort(columns)
+    starts = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
+    return columns[starts], np.diff(np.append(starts, columns.size)).astype(np.float64)
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -364,8 +364,8 @@ def test_agreement_with_the_people_who_labelled_the_data_set():
     # Reached 0.42 ARI and 0.83 NMI when the threshold was chosen (bench/themes.py).
     assert ari >= 0.37
     assert nmi >= 0.78
-    base_ari, base_nmi, base_ami = agreement(baseline)
+    base_ari, _, base_ami = agreement(baseline)
     assert ari >= base_ari + 0.2
-    # NMI gives every answer on its own about 0.8 here, so the chance-corrected AMI makes the case.
-    assert nmi >= base_nmi
+    # Not NMI: it gives every answer on its own about 0.8 here, which is all the baseline does, so
+    # the chance-corrected AMI makes the comparison instead.
     assert ami >= base_ami + 0.2
