@@ -47,6 +47,8 @@ extract-messages: $(VENV)/.runtime
 bench: $(VENV)/.dev
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/themes.py
+	$(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
