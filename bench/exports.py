@@ -145,13 +145,13 @@ def measure(runs: int) -> list[tuple[str, float, float, str]]:
 
     from facilitator import create_app
     from facilitator.exports.archive import to_json
-    from facilitator.exports.cli import clustered_themes
     from facilitator.exports.docx import to_docx
     from facilitator.exports.markdown import to_markdown
     from facilitator.exports.report import build_report
     from facilitator.exports.tabular import to_csv
     from facilitator.extensions import db
     from facilitator.meetings.models import Meeting
+    from facilitator.synthesis.report import curated_themes
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}"})
     results = []
@@ -177,13 +177,11 @@ def measure(runs: int) -> list[tuple[str, float, float, str]]:
         results.append(("to_csv", median, slowest, f"{len(text.encode()) / 1024:,.0f} KB"))
         median, slowest, _ = timed(lambda: to_json(meeting()), runs, reset)
         results.append(("to_json (archive)", median, slowest, "reads the meeting again"))
-        themes_for = clustered_themes()
-        if themes_for is not None:
-            median, slowest, themed = timed(
-                lambda: build_report(meeting(), themes_for=themes_for), runs, reset
-            )
-            count = sum(len(q.themes) for q in themed.questions)
-            results.append(("build_report with themes", median, slowest, f"{count} themes"))
+        median, slowest, themed = timed(
+            lambda: build_report(meeting(), themes_for=curated_themes()), runs, reset
+        )
+        count = sum(len(q.themes) for q in themed.questions)
+        results.append(("build_report with the synthesis page's themes", median, slowest, f"{count} themes"))
         db.session.remove()
         db.engine.dispose()
     return results

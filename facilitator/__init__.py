@@ -34,11 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from facilitator.breakouts import events as breakout_events  # noqa: F401
     from facilitator.breakouts import routes as breakouts
     from facilitator.exports import cli as exports_cli
+    from facilitator.exports import routes as exports
     from facilitator.joining import routes as joining
     from facilitator.live import events as live_events  # noqa: F401
     from facilitator.live import routes as live
     from facilitator.meetings import importing  # noqa: F401  (its routes join the meetings blueprint)
     from facilitator.meetings import routes as meetings
+    from facilitator.synthesis import events as synthesis_events  # noqa: F401
+    from facilitator.synthesis import routes as synthesis
 
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -61,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         db_setup.configure_sqlite(db.engine)
 
-    for feature in (accounts, meetings, joining, live, breakouts):
+    for feature in (accounts, meetings, joining, live, breakouts, synthesis, exports):
         app.register_blueprint(feature.bp)
     accounts_cli.register(app)
     exports_cli.register(app)

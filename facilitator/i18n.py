@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -15,11 +15,16 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        # Commands such as "flask export" translate in an app context with no browser to ask;
+        # they choose a language with force_locale, and anything else gets the default.
+        return default
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or default
 
 
 def text_direction() -> str:

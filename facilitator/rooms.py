@@ -23,3 +23,12 @@ def participant_room(participant_id: int) -> str:
 def group_room(group_id: int) -> str:
     """The members of one breakout group: the only phones that see its wall while it works."""
     return f"group:{group_id}"
+
+
+# The synthesis page listens in a namespace of its own: phones and consoles never join it.
+SYNTHESIS_NAMESPACE = "/synthesis"
+
+
+def synthesis_room(meeting_id: int) -> str:
+    """Every open synthesis page of a meeting (its moderator and rapporteurs)."""
+    return f"synthesis:{meeting_id}"

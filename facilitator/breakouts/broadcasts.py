@@ -12,6 +12,7 @@ from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMess
 from facilitator.extensions import socketio
 from facilitator.meetings.models import Meeting
 from facilitator.rooms import Audience, group_room, meeting_room, participant_room
+from facilitator.synthesis.broadcasts import synthesis_changed
 from facilitator.timeutil import isoformat_utc, utcnow
 
 EVERYONE = (Audience.PARTICIPANTS, Audience.MODERATORS, Audience.PROJECTOR)
@@ -48,12 +49,14 @@ def votes_changed(meeting_id: int, group_id: int, answer_id: int, votes: int) ->
     data = {"answer_id": answer_id, "group_id": group_id, "votes": votes}
     socketio.emit("votes_changed", data, to=group_room(group_id))
     _emit("votes_changed", data, meeting_id, Audience.MODERATORS)
+    synthesis_changed(meeting_id)
 
 
 def summary_saved(meeting_id: int, summary: GroupSummary) -> None:
     data = payloads.summary_payload(summary)
     socketio.emit("summary_saved", data, to=group_room(summary.group_id))
     _emit("summary_saved", data, meeting_id, Audience.MODERATORS)
+    synthesis_changed(meeting_id, summary.question_id)
     cockpit_changed(meeting_id)
 
 

@@ -51,9 +51,12 @@ from facilitator.meetings.models import (
     QuestionKind,
     QuestionStatus,
 )
+from facilitator.synthesis.models import MAX_LABEL_LENGTH, SynthesisTheme, ThemeAnswer
 from facilitator.timeutil import isoformat_utc, utcnow
 
 ARCHIVE_FORMAT = "facilitator.meeting-archive"
+# Still 1 with the themes' "shared" and "pinned": added optional fields keep the version (see
+# docs/export-format.md, "Versioning"), so archives made before and after read alike.
 ARCHIVE_VERSION = 1
 
 # What an archive may say about a participant, by the meeting's attribution rule (the same rule as
@@ -73,6 +76,7 @@ MAX_ITEMS = 500_000
 MAX_TEXT_CHARS = 100_000
 MAX_NAME_CHARS = 80
 MAX_ID_CHARS = 32
+MAX_THEME_LABEL_CHARS = 200  # the length of SynthesisTheme.label
 
 
 class ArchiveError(DomainError):
@@ -240,18 +244,29 @@ def _participant(person: Participant, archive_id: str, fields: tuple[str, ...], 
 def _themes(report: Report | None, question_ids: dict[int, str], answer_ids: dict[int, str]) -> list[dict]:
     if report is None:
         return []
-    return [
-        {
-            "question": question_ids[question.id],
-            "label": theme.label,
-            "groups": list(theme.groups),
-            "votes": theme.votes,
-            "answers": [answer_ids[i] for i in theme.answer_ids if i in answer_ids],
-        }
-        for question in report.questions
-        if question.id in question_ids
-        for theme in question.themes
-    ]
+    themes = []
+    for question in report.questions:
+        if question.id not in question_ids:
+            continue
+        # Quotes are pinned within a theme on the synthesis page; each is listed once, in the
+        # first theme that holds it, in the order the report shows the quotes.
+        unplaced = [quote.id for quote in question.quotes]
+        for theme in question.themes:
+            members = set(theme.answer_ids)
+            pinned = [i for i in unplaced if i in members]
+            unplaced = [i for i in unplaced if i not in members]
+            themes.append(
+                {
+                    "question": question_ids[question.id],
+                    "label": theme.label,
+                    "groups": list(theme.groups),
+                    "votes": theme.votes,
+                    "answers": [answer_ids[i] for i in theme.answer_ids if i in answer_ids],
+                    "shared": theme.shared,
+                    "pinned": [answer_ids[i] for i in pinned if i in answer_ids],
+                }
+            )
+    return themes
 
 
 # -- import -------------------------------------------------------------------------------------
@@ -262,7 +277,9 @@ def import_archive(data: object, owner: Moderator) -> Meeting:
 
     Participants come back without a phone token, so nobody can sign in as one of them; a meeting
     that asked for a passcode gets one nobody knows until the owner sets a new one. Questions and
-    rounds that were still open are closed. Themes are not stored by Facilitator and are not read.
+    rounds that were still open are closed. Themes become the synthesis page's themes, with their
+    answers, labels and pinned quotes; whether a theme is shared is worked out again from its
+    answers' groups, so "shared" is checked but not stored.
 
     Everything is checked before anything is written, and the meeting is committed in one
     transaction: on any error the session is rolled back and the database is as it was.
@@ -560,9 +577,30 @@ def _parse(data: object) -> dict:
                 "updated_at": _moment(raw, "updated_at", path, nullable=True),
             }
         )
-    # Themes are derived from the answers and have no table; they are checked for shape only.
+    themes: list[dict] = []
+    themed: set[str] = set()
     for index, raw in enumerate(_list(data, "themes", "")):
-        _object(raw, _at("themes", index))
+        path = _at("themes", index)
+        raw = _object(raw, path)
+        question = _ref(raw, "question", path, questions, "question")
+        members = _refs(raw, "answers", path, answers, "answer", repeat="is listed twice.")
+        for position, member in enumerate(members):
+            if answers[member]["question"] != question:
+                raise _fail(_at(_at(path, "answers"), position), "answers another question.")
+            if member in themed:
+                # The synthesis keeps each answer in one theme at most.
+                raise _fail(_at(_at(path, "answers"), position), f'"{member}" is in two themes.')
+        themed.update(members)
+        # Archives made before "pinned" and "shared" existed have neither; both are optional.
+        pinned = _refs(raw, "pinned", path, answers, "answer", repeat="is listed twice.")
+        for position, member in enumerate(pinned):
+            if member not in members:
+                raise _fail(_at(_at(path, "pinned"), position), "is not one of the theme's answers.")
+        _flag(raw, "shared", path)
+        label = " ".join(_text(raw, "label", path, limit=MAX_THEME_LABEL_CHARS).split())
+        if not members:
+            continue  # a theme whose answers were all hidden has nothing left to show
+        themes.append({"question": question, "label": label, "answers": members, "pinned": set(pinned)})
 
     return {
         "settings": settings,
@@ -573,6 +611,7 @@ def _parse(data: object) -> dict:
         "rounds": rounds,
         "answers": answers,
         "summaries": summaries,
+        "themes": themes,
     }
 
 
@@ -692,5 +731,26 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
         if item["updated_at"] is not None:
             summary.updated_at = item["updated_at"]
         db.session.add(summary)
+
+    stored = [
+        (
+            SynthesisTheme(
+                question_id=questions[item["question"]].id,
+                label=item["label"],
+                # Kept as a curator's label, so that the next clustering does not replace the
+                # words the report used; clearing it on the synthesis page brings the automatic one.
+                custom_label=item["label"] if len(item["label"]) <= MAX_LABEL_LENGTH else None,
+            ),
+            item,
+        )
+        for item in parsed["themes"]
+    ]
+    db.session.add_all(theme for theme, _ in stored)
+    db.session.flush()
+    db.session.add_all(
+        ThemeAnswer(answer_id=answers[key].id, theme_id=theme.id, pinned=key in item["pinned"])
+        for theme, item in stored
+        for key in item["answers"]
+    )
     db.session.flush()
     return meeting

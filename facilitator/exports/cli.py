@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from facilitator.accounts.models import Moderator
-from facilitator.breakouts.models import BreakoutGroup
-from facilitator.breakouts.payloads import vote_counts
 from facilitator.exports.archive import ArchiveError, import_archive, to_json
 from facilitator.exports.docx import to_docx
 from facilitator.exports.markdown import to_markdown
@@ -19,13 +18,12 @@ from facilitator.exports.report import ThemesFor, build_report
 from facilitator.exports.tabular import to_csv
 from facilitator.extensions import db
 from facilitator.joining.service import meeting_by_code
-from facilitator.live.models import Answer
-from facilitator.meetings.models import Meeting, Question
+from facilitator.meetings.models import Meeting
+from facilitator.synthesis.report import curated_themes
 
 FORMATS = ("docx", "md", "csv", "json")
 # Archives of the largest meetings are a few megabytes; a file far beyond that is not one.
 MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
-MIN_THEME_ANSWERS = 2
 
 
 def find_meeting(reference: str) -> Meeting:
@@ -45,38 +43,20 @@ def find_meeting(reference: str) -> Meeting:
     return meeting
 
 
-def clustered_themes() -> ThemesFor:
-    """The clustering of facilitator.synthesis in the shape build_report takes."""
-    # Imported here: scikit-learn is heavy, and only exports and the synthesis need it.
-    from facilitator.synthesis.themes import Item, cluster
-
-    def themes_for(question: Question, answers: list[Answer]) -> list[dict]:
-        votes = vote_counts([a.id for a in answers])
-        group_ids = {a.group_id for a in answers if a.group_id is not None}
-        rows = db.session.execute(
-            select(BreakoutGroup.id, BreakoutGroup.name).where(BreakoutGroup.id.in_(group_ids))
-        ).all()
-        names = dict(rows)
-        items = [Item(a.id, a.text, names.get(a.group_id), votes.get(a.id, 0)) for a in answers]
-        return [
-            {"label": theme.label, "groups": theme.groups, "votes": theme.votes, "answer_ids": theme.item_ids}
-            for theme in cluster(items)
-            # Every answer lands in some theme; one that nobody else echoed is in the annex already.
-            if len(theme.item_ids) >= MIN_THEME_ANSWERS
-        ]
-
-    return themes_for
-
-
-def export(meeting: Meeting, fmt: str, *, themes_for: ThemesFor | None) -> bytes | str:
-    report = build_report(meeting, themes_for=themes_for)
-    if fmt == "docx":
-        return to_docx(report)
-    if fmt == "md":
-        return to_markdown(report)
-    if fmt == "csv":
-        return to_csv(report)
-    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+def export(
+    meeting: Meeting, fmt: str, *, themes_for: ThemesFor | None, language: str | None = None
+) -> bytes | str:
+    """The export in the given language, or the app's default one; a command has no browser to ask."""
+    # Built and rendered under one locale: the report translates a few words as it is built.
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        report = build_report(meeting, themes_for=themes_for)
+        if fmt == "docx":
+            return to_docx(report)
+        if fmt == "md":
+            return to_markdown(report)
+        if fmt == "csv":
+            return to_csv(report)
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
 
 
 def register(app: Flask) -> None:
@@ -89,12 +69,20 @@ def register(app: Flask) -> None:
         help="The file to write; text formats go to standard output without it.",
     )
     @click.option("--themes/--no-themes", default=True, show_default=True, help="Group answers into themes.")
-    def export_command(meeting: str, fmt: str, output: Path | None, themes: bool) -> None:
+    @click.option(
+        "--language",
+        type=click.Choice(sorted(app.config["LANGUAGES"])),
+        help="The language of the report's headings, labels and dates; "
+        f"without it the app's default ({app.config['BABEL_DEFAULT_LOCALE']}).",
+    )
+    def export_command(
+        meeting: str, fmt: str, output: Path | None, themes: bool, language: str | None
+    ) -> None:
         """Export a meeting (its number or join code) as a report or an archive."""
         if fmt == "docx" and output is None:
             raise click.ClickException("A Word document cannot go to the terminal: add --output FILE.docx.")
         found = find_meeting(meeting)
-        content = export(found, fmt, themes_for=clustered_themes() if themes else None)
+        content = export(found, fmt, themes_for=curated_themes() if themes else None, language=language)
         if output is None:
             click.echo(content, nl=False)
             return

@@ -3,7 +3,8 @@
 Built-in heading styles (Title, Heading 1–3) carry the structure, so Word's navigation pane and
 table of contents work without any manual formatting. Participants write in any script: a
 paragraph whose text starts right to left is marked as such, and characters that XML cannot
-carry are dropped rather than letting the whole export fail.
+carry are dropped rather than letting the whole export fail. The document's language is the
+export's, so that Word checks the spelling of a French report in French.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from __future__ import annotations
 import io
 import re
 
+from babel import Locale
+from babel.core import get_global
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
+from flask_babel import get_locale, gettext
 
 from facilitator.exports.report import (
     AnswerEntry,
@@ -23,8 +27,16 @@ from facilitator.exports.report import (
     QuestionSection,
     Report,
     attribution_note,
+    exported_on,
     is_right_to_left,
+    meeting_moment,
+    one_line,
     printable,
+    rapporteur_title,
+    theme_details,
+    theme_groups,
+    utc_time,
+    votes_text,
 )
 
 # Smaller and grey: who wrote an answer and when reads as a caption, not as part of the answer.
@@ -59,6 +71,7 @@ TOC_LEVELS = "1-2"
 def to_docx(report: Report) -> bytes:
     document = Document()
     _properties(document, report)
+    _language(document)
     _Writer(document).write(report)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -69,13 +82,35 @@ def _properties(document: WordDocument, report: Report) -> None:
     # The template's defaults name python-docx as author; the report's readers should see the meeting.
     properties = document.core_properties
     properties.title = printable(report.title)[:255]
-    properties.subject = "Meeting report"
+    properties.subject = gettext("Meeting report")
     properties.author = ""
     properties.last_modified_by = ""
     properties.comments = ""
     properties.keywords = ""
     properties.created = properties.modified = report.generated_at
     properties.revision = 1
+
+
+def _language(document: WordDocument) -> None:
+    """Marks the text as written in the export's language, for Word's spelling and grammar."""
+    locale = get_locale()
+    if locale is None:
+        return  # outside any app: the template's English stays
+    tag = language_tag(locale)
+    document.core_properties.language = tag
+    for language in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+        # Word keeps one language per kind of script; the others keep the template's defaults.
+        kind = "w:bidi" if locale.character_order == "right-to-left" else "w:val"
+        language.set(qn(kind), tag)
+
+
+def language_tag(locale: Locale) -> str:
+    """A tag with a region, such as fr-FR: Word's proofing tools know languages by region."""
+    if locale.territory is None:
+        likely = get_global("likely_subtags").get(locale.language)
+        if likely:
+            locale = Locale.parse(likely)
+    return "-".join(part for part in (locale.language, locale.territory) if part)
 
 
 class _Writer:
@@ -141,7 +176,7 @@ class _Writer:
     def heading(self, text: str, level: int) -> CT_P:
         style = "Title" if level == 0 else f"Heading {level}"
         # A heading is one line in the navigation pane and the table of contents.
-        return self.paragraph(" ".join(printable(text).split()), style)
+        return self.paragraph(one_line(text), style)
 
     def text_block(self, text: str, style: str | None = None) -> None:
         """Paragraphs where the writer left a blank line; line breaks within them."""
@@ -153,10 +188,7 @@ class _Writer:
 
     def write(self, report: Report) -> None:
         self.heading(report.title, 0)
-        moment = (
-            report.starts_at.strftime("%d %B %Y, %H:%M") if report.starts_at else f"{report.date:%d %B %Y}"
-        )
-        self.paragraph(moment, "Subtitle")
+        self.paragraph(meeting_moment(report), "Subtitle")
         if report.description.strip():
             self.text_block(report.description)
         self.paragraph(attribution_note(report.attribution))
@@ -165,14 +197,13 @@ class _Writer:
         for question in report.questions:
             self.question(question)
         self.annex(report)
-        generated = f"Exported on {report.generated_at:%d %B %Y at %H:%M} UTC."
-        self.run(self.paragraph(), generated, meta=True)
+        self.run(self.paragraph(), exported_on(report), meta=True)
 
     def table_of_contents(self, report: Report) -> None:
         """A Word TOC field. Its cached result lists the chapters, so the contents read correctly
         at once; updating the field in Word (F9) adds page numbers and links."""
         # Not a Heading 1: the contents do not list themselves.
-        self.paragraph("Contents", "TOC Heading")
+        self.paragraph(gettext("Contents"), "TOC Heading")
         paragraph = self.paragraph()
         self._field_char(paragraph, "begin")
         code = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
@@ -182,11 +213,11 @@ class _Writer:
         paragraph.append(instruction)
         self._field_char(paragraph, "separate")
         chapters = [
-            "Participation",
+            gettext("Participation"),
             *(f"{q.label}. {q.text}" for q in report.questions),
-            "Annex: all answers",
+            gettext("Annex: all answers"),
         ]
-        self.run(paragraph, "\n".join(" ".join(printable(c).split()) for c in chapters))
+        self.run(paragraph, "\n".join(one_line(c) for c in chapters))
         self._field_char(paragraph, "end")
 
     @staticmethod
@@ -196,22 +227,22 @@ class _Writer:
         paragraph.append(run)
 
     def participation(self, participation: Participation) -> None:
-        self.heading("Participation", 1)
-        rows = [("Participants", participation.participants)]
-        rows.append(("Participants who wrote at least one answer", participation.contributors))
-        rows.append(("Answers", participation.answers))
+        self.heading(gettext("Participation"), 1)
+        rows = [(gettext("Participants"), participation.participants)]
+        rows.append((gettext("Participants who wrote at least one answer"), participation.contributors))
+        rows.append((gettext("Answers"), participation.answers))
         if participation.countries is not None:
-            rows.append(("Countries", participation.countries))
+            rows.append((gettext("Countries"), participation.countries))
         if participation.organisations is not None:
-            rows.append(("Organisations", participation.organisations))
-        self.table(("", "Number"), rows)
+            rows.append((gettext("Organisations"), participation.organisations))
+        self.table(("", gettext("Number")), rows)
         for title, counts, column in (
-            ("By country", participation.by_country, "Country"),
-            ("By organisation", participation.by_organisation, "Organisation"),
+            (gettext("By country"), participation.by_country, gettext("Country")),
+            (gettext("By organisation"), participation.by_organisation, gettext("Organisation")),
         ):
             if counts:
                 self.heading(title, 2)
-                self.table((column, "Participants"), [(c.label, c.count) for c in counts])
+                self.table((column, gettext("Participants")), [(c.label, c.count) for c in counts])
 
     def table(self, header: tuple[str, str], rows: list[tuple[str, int]]) -> None:
         table = self.document.add_table(rows=1 + len(rows), cols=2)
@@ -224,31 +255,39 @@ class _Writer:
         self.heading(f"{question.label}. {question.text}", 1)
         self.paragraph(question.overview)
         if question.themes:
-            self.heading("Themes", 2)
-            for theme in question.themes:
-                paragraph = self.paragraph(style="List Bullet")
-                self.run(paragraph, theme.label, bold=True)
-                details = [f"{theme.votes} {_plural(theme.votes, 'vote')}"]
-                if theme.groups:
-                    details.append("raised by " + ", ".join(theme.groups))
-                details.append(f"{len(theme.answer_ids)} {_plural(len(theme.answer_ids), 'answer')}")
-                self.run(paragraph, " — " + "; ".join(details), meta=True)
+            self.heading(gettext("Themes"), 2)
+            for title, themes in theme_groups(question):
+                if title:
+                    self.heading(title, 3)
+                for theme in themes:
+                    paragraph = self.paragraph(style="List Bullet")
+                    self.run(paragraph, theme.label, bold=True)
+                    self.run(paragraph, " — " + theme_details(theme, theme.groups), meta=True)
         if question.summaries:
-            self.heading("Group summaries", 2)
+            self.heading(gettext("Group summaries"), 2)
             for summary in question.summaries:
-                title = summary.place + (f" — rapporteur: {summary.rapporteur}" if summary.rapporteur else "")
-                self.paragraph(title, bold=True)
+                self.paragraph(rapporteur_title(summary.place, summary.rapporteur), bold=True)
                 self.text_block(summary.text)
+        if question.quotes:
+            self.heading(gettext("Selected quotes"), 2)
+            for quote in question.quotes:
+                paragraph = self.paragraph(style="Quote")
+                self.run(paragraph, quote.text)
+                # Who and where only: a quote was chosen for what it says, not for its votes.
+                source = [quote.author] if quote.author else []
+                self.run(paragraph, "\n" + " · ".join([*source, quote.place]), meta=True)
         if question.top_answers:
-            self.heading("Most supported answers", 2)
+            self.heading(gettext("Most supported answers"), 2)
             for answer in question.top_answers:
                 paragraph = self.paragraph(style="Quote")
                 self.run(paragraph, answer.text)
                 self.run(paragraph, "\n" + _meta(answer, place=True), meta=True)
 
     def annex(self, report: Report) -> None:
-        self.heading("Annex: all answers", 1)
-        self.paragraph("Every answer still visible at the end of the meeting, by question and by group.")
+        self.heading(gettext("Annex: all answers"), 1)
+        self.paragraph(
+            gettext("Every answer still visible at the end of the meeting, by question and by group.")
+        )
         for question in report.questions:
             if not question.sections:
                 continue
@@ -265,10 +304,6 @@ def _meta(answer: AnswerEntry, *, place: bool) -> str:
     parts = [answer.author] if answer.author else []
     if place:
         parts.append(answer.place)
-    parts.append(f"{answer.votes} {_plural(answer.votes, 'vote')}")
-    parts.append(f"{answer.created_at:%H:%M} UTC")
+    parts.append(votes_text(answer.votes))
+    parts.append(utc_time(answer.created_at))
     return " · ".join(parts)
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f"{word}s"

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
+
 from facilitator.exports.report import (
     AnswerEntry,
     Participation,
     QuestionSection,
     Report,
     attribution_note,
+    exported_on,
+    fact,
+    meeting_moment,
+    one_line,
     printable,
+    rapporteur_title,
+    theme_details,
+    theme_groups,
+    utc_time,
+    votes_text,
 )
 
 # Backslash-escaped wherever they occur: they open links, images, HTML, code and emphasis, and
@@ -36,7 +47,7 @@ def escape(text: str) -> str:
 
 def _one_line(text: str) -> str:
     """For headings and table cells, where a line break would end the structure."""
-    return _escape_line(" ".join(printable(text).split()), _INLINE_ONE_LINE)
+    return _escape_line(one_line(text), _INLINE_ONE_LINE)
 
 
 def _escape_line(line: str, inline: re.Pattern[str]) -> str:
@@ -55,8 +66,7 @@ def _escape_line(line: str, inline: re.Pattern[str]) -> str:
 def to_markdown(report: Report) -> str:
     out: list[str] = []
     out.append(f"# {_one_line(report.title)}")
-    moment = report.starts_at.strftime("%d %B %Y, %H:%M") if report.starts_at else f"{report.date:%d %B %Y}"
-    out.append(moment)
+    out.append(meeting_moment(report))
     if report.description.strip():
         out.extend(_paragraphs(report.description))
     out.append(f"*{attribution_note(report.attribution)}*")
@@ -64,7 +74,7 @@ def to_markdown(report: Report) -> str:
     for question in report.questions:
         _question(out, question)
     _annex(out, report)
-    out.append(f"*Exported on {report.generated_at:%d %B %Y at %H:%M} UTC.*")
+    out.append(f"*{exported_on(report)}*")
     return "\n\n".join(out) + "\n"
 
 
@@ -73,24 +83,24 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _participation(out: list[str], participation: Participation) -> None:
-    out.append("## Participation")
+    out.append(f"## {gettext('Participation')}")
     facts = [
-        f"- Participants: {participation.participants}",
-        f"- Participants who wrote at least one answer: {participation.contributors}",
-        f"- Answers: {participation.answers}",
+        fact(gettext("Participants"), participation.participants),
+        fact(gettext("Participants who wrote at least one answer"), participation.contributors),
+        fact(gettext("Answers"), participation.answers),
     ]
     if participation.countries is not None:
-        facts.append(f"- Countries: {participation.countries}")
+        facts.append(fact(gettext("Countries"), participation.countries))
     if participation.organisations is not None:
-        facts.append(f"- Organisations: {participation.organisations}")
-    out.append("\n".join(facts))
+        facts.append(fact(gettext("Organisations"), participation.organisations))
+    out.append("\n".join(f"- {line}" for line in facts))
     for title, counts, column in (
-        ("By country", participation.by_country, "Country"),
-        ("By organisation", participation.by_organisation, "Organisation"),
+        (gettext("By country"), participation.by_country, gettext("Country")),
+        (gettext("By organisation"), participation.by_organisation, gettext("Organisation")),
     ):
         if counts:
             out.append(f"### {title}")
-            rows = [f"| {column} | Participants |", "| --- | ---: |"]
+            rows = [f"| {column} | {gettext('Participants')} |", "| --- | ---: |"]
             rows += [f"| {_one_line(c.label)} | {c.count} |" for c in counts]
             out.append("\n".join(rows))
 
@@ -99,34 +109,41 @@ def _question(out: list[str], question: QuestionSection) -> None:
     out.append(f"## {question.label}. {_one_line(question.text)}")
     out.append(_one_line(question.overview))
     if question.themes:
-        out.append("### Themes")
-        items = []
-        for theme in question.themes:
-            details = [f"{theme.votes} {_plural(theme.votes, 'vote')}"]
-            if theme.groups:
-                details.append("raised by " + ", ".join(_one_line(g) for g in theme.groups))
-            details.append(f"{len(theme.answer_ids)} {_plural(len(theme.answer_ids), 'answer')}")
-            items.append(f"- **{_one_line(theme.label)}** — {'; '.join(details)}")
-        out.append("\n".join(items))
+        out.append(f"### {gettext('Themes')}")
+        for title, themes in theme_groups(question):
+            if title:
+                out.append(f"#### {title}")
+            items = []
+            for theme in themes:
+                details = theme_details(theme, (_one_line(g) for g in theme.groups))
+                items.append(f"- **{_one_line(theme.label)}** — {details}")
+            out.append("\n".join(items))
     if question.summaries:
-        out.append("### Group summaries")
+        out.append(f"### {gettext('Group summaries')}")
         for summary in question.summaries:
-            title = _one_line(summary.place)
-            if summary.rapporteur:
-                title += f" — rapporteur: {_one_line(summary.rapporteur)}"
-            out.append(f"**{title}**")
+            rapporteur = _one_line(summary.rapporteur) if summary.rapporteur else None
+            out.append(f"**{rapporteur_title(_one_line(summary.place), rapporteur)}**")
             out.extend(_paragraphs(summary.text))
+    if question.quotes:
+        out.append(f"### {gettext('Selected quotes')}")
+        for quote in question.quotes:
+            # Who and where only: a quote was chosen for what it says, not for its votes.
+            source = [_one_line(quote.author)] if quote.author else []
+            out.append(f"{_quoted(quote.text)}\n>\n> — {' · '.join([*source, _one_line(quote.place)])}")
     if question.top_answers:
-        out.append("### Most supported answers")
+        out.append(f"### {gettext('Most supported answers')}")
         for answer in question.top_answers:
-            # Each line of the quote needs its own marker, or the quote ends at the first break.
-            quoted = "\n".join(f"> {line}" for line in escape(answer.text).split("\n"))
-            out.append(f"{quoted}\n>\n> — {_meta(answer, place=True)}")
+            out.append(f"{_quoted(answer.text)}\n>\n> — {_meta(answer, place=True)}")
+
+
+def _quoted(text: str) -> str:
+    # Each line of the quote needs its own marker, or the quote ends at the first break.
+    return "\n".join(f"> {line}" for line in escape(text).split("\n"))
 
 
 def _annex(out: list[str], report: Report) -> None:
-    out.append("## Annex: all answers")
-    out.append("Every answer still visible at the end of the meeting, by question and by group.")
+    out.append(f"## {gettext('Annex: all answers')}")
+    out.append(gettext("Every answer still visible at the end of the meeting, by question and by group."))
     for question in report.questions:
         if not question.sections:
             continue
@@ -146,10 +163,6 @@ def _meta(answer: AnswerEntry, *, place: bool) -> str:
     parts = [_one_line(answer.author)] if answer.author else []
     if place:
         parts.append(_one_line(answer.place))
-    parts.append(f"{answer.votes} {_plural(answer.votes, 'vote')}")
-    parts.append(f"{answer.created_at:%H:%M} UTC")
+    parts.append(votes_text(answer.votes))
+    parts.append(utc_time(answer.created_at))
     return " · ".join(parts)
-
-
-def _plural(count: int, word: str) -> str:
-    return word if count == 1 else f"{word}s"

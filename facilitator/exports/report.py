@@ -4,6 +4,9 @@ Every format (Word, Markdown, CSV) renders a Report and nothing else: none of th
 database or decides what may be said about a participant, so a format cannot leak a name that
 the rule withholds. The author label comes from facilitator.live.payloads.author_label, the one
 place that states the rule.
+
+Words the report adds (labels, headings, dates) are translated with Flask-Babel when they are
+read, in the locale of the moment: the request's, or the one a command forces.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from babel import dates
+from flask import has_app_context
+from flask_babel import format_date, format_time, gettext, ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -28,7 +34,12 @@ from facilitator.meetings.models import Attribution, FieldRule, Meeting, Questio
 from facilitator.timeutil import utcnow
 
 TOP_ANSWERS = 5
-BLANK = "Not given"
+# Day, month name, year ("9 March 2026", "9 mars 2026"), as UN documents write dates in every
+# language; the locale's own "long" format would give "March 9, 2026" in English.
+DATE_PATTERN = "d MMMM y"
+TIME_PATTERN = "HH:mm"
+# For rendering outside any Flask app (a script, a property test), where Flask-Babel has no locale.
+SOURCE_LOCALE = "en"
 
 # Which author fields an export may show as separate columns or keys, per attribution mode. The
 # label that reads "Amina Diallo · Senegal" comes from author_label; this table only says which
@@ -73,6 +84,8 @@ class Theme:
     groups: list[str]
     votes: int
     answer_ids: list[int]
+    # Raised by two or more groups (convergence); a theme of one group is kept as a distinct point.
+    shared: bool = False
 
 
 @dataclass
@@ -110,11 +123,14 @@ class QuestionSection:
     summaries: list[SummaryEntry]
     top_answers: list[AnswerEntry]
     sections: list[AnswerSection]
+    # Quotes pinned on the synthesis page, in the order of their themes; empty when none were chosen.
+    quotes: list[AnswerEntry] = field(default_factory=list)
 
     @property
     def label(self) -> str:
-        prefix = "Question" if self.kind == QuestionKind.GUIDING else "Plenary question"
-        return f"{prefix} {self.number}"
+        if self.kind == QuestionKind.GUIDING:
+            return gettext("Question %(number)s", number=self.number)
+        return gettext("Plenary question %(number)s", number=self.number)
 
     @property
     def answer_count(self) -> int:
@@ -125,9 +141,14 @@ class QuestionSection:
         """One sentence on where the answers came from, e.g. "5 answers (Plenary: 2, …)."."""
         count = self.answer_count
         if not count:
-            return "No answers."
-        where = ", ".join(f"{s.title}: {len(s.answers)}" for s in self.sections)
-        return f"{count} {'answer' if count == 1 else 'answers'} ({where}), all listed in the annex."
+            return gettext("No answers.")
+        where = ", ".join(fact(s.title, len(s.answers)) for s in self.sections)
+        return ngettext(
+            "%(num)d answer (%(where)s), listed in the annex.",
+            "%(num)d answers (%(where)s), all listed in the annex.",
+            count,
+            where=where,
+        )
 
 
 @dataclass
@@ -172,19 +193,103 @@ class Report:
 
 def place_label(round_number: int | None, group_name: str | None) -> str:
     if round_number is None:
-        return "Plenary"
-    return f"Round {round_number} · {group_name}"
-
-
-ATTRIBUTION_NOTES = {
-    Attribution.NAMED: "Answers are shown with their author's name and country.",
-    Attribution.AFFILIATION: "Answers are shown with their author's country and organisation, without names.",
-    Attribution.ANONYMOUS: "Answers are anonymous: nothing is shown about who wrote them.",
-}
+        return gettext("Plenary")
+    return gettext("Round %(number)s · %(group)s", number=round_number, group=group_name)
 
 
 def attribution_note(attribution: str) -> str:
-    return ATTRIBUTION_NOTES.get(attribution, ATTRIBUTION_NOTES[Attribution.ANONYMOUS])
+    if attribution == Attribution.NAMED:
+        return gettext("Answers are shown with their author's name and country.")
+    if attribution == Attribution.AFFILIATION:
+        return gettext("Answers are shown with their author's country and organisation, without names.")
+    # Any other value is read as the strictest rule, as in author_fields().
+    return gettext("Answers are anonymous: nothing is shown about who wrote them.")
+
+
+def fact(label: str, value: object) -> str:
+    """A label and its value, as in "Answers: 7"; languages differ in the spacing around the colon."""
+    return gettext("%(label)s: %(value)s", label=label, value=value)
+
+
+def votes_text(count: int) -> str:
+    return ngettext("%(num)d vote", "%(num)d votes", count)
+
+
+def answers_text(count: int) -> str:
+    return ngettext("%(num)d answer", "%(num)d answers", count)
+
+
+def raised_by(groups: Iterable[str]) -> str:
+    groups = list(groups)
+    if groups == [gettext("Plenary")]:
+        return gettext("raised in plenary")
+    return gettext("raised by %(groups)s", groups=", ".join(groups))
+
+
+def theme_details(theme: Theme, groups: Iterable[str]) -> str:
+    """A theme's support, origin and size, as in "3 votes · raised by Group 1, Group 2 · 2 answers";
+    groups are the theme's groups as the format writes them (escaped, in Markdown)."""
+    details = [votes_text(theme.votes)]
+    groups = list(groups)
+    if groups:
+        details.append(raised_by(groups))
+    details.append(answers_text(len(theme.answer_ids)))
+    # The middle dot, as in the answers' captions: no language puts a space before it.
+    return " · ".join(details)
+
+
+def rapporteur_title(place: str, rapporteur: str | None) -> str:
+    if not rapporteur:
+        return place
+    return gettext("%(place)s — rapporteur: %(name)s", place=place, name=rapporteur)
+
+
+def theme_groups(question: QuestionSection) -> list[tuple[str | None, list[Theme]]]:
+    """The question's themes under a heading each: shared by several groups first (where the
+    groups converged), then the distinct points of one group. A question answered in one place
+    only cannot have a shared theme, so its themes are listed as they are, without headings."""
+    if len(question.sections) < 2 and not any(theme.shared for theme in question.themes):
+        return [(None, list(question.themes))] if question.themes else []
+    shared = [theme for theme in question.themes if theme.shared]
+    distinct = [theme for theme in question.themes if not theme.shared]
+    parts: list[tuple[str | None, list[Theme]]] = []
+    if shared:
+        parts.append((gettext("Shared by several groups"), shared))
+    if distinct:
+        parts.append((gettext("Distinct points"), distinct))
+    return parts
+
+
+def long_date(value: date) -> str:
+    if not has_app_context():
+        return dates.format_date(value, DATE_PATTERN, locale=SOURCE_LOCALE)
+    # rebase=False: report times are naive UTC or announced wall-clock times, never to be shifted.
+    return format_date(value, DATE_PATTERN, rebase=False)
+
+
+def clock(value: datetime) -> str:
+    if not has_app_context():
+        return dates.format_time(value, TIME_PATTERN, locale=SOURCE_LOCALE)
+    return format_time(value, TIME_PATTERN, rebase=False)
+
+
+def meeting_moment(report: Report) -> str:
+    """The announced date and time, or the day the meeting happened."""
+    if report.starts_at is None:
+        return long_date(report.date)
+    return gettext("%(date)s, %(time)s", date=long_date(report.starts_at), time=clock(report.starts_at))
+
+
+def utc_time(value: datetime) -> str:
+    return gettext("%(time)s UTC", time=clock(value))
+
+
+def exported_on(report: Report) -> str:
+    return gettext(
+        "Exported on %(date)s at %(time)s UTC.",
+        date=long_date(report.generated_at),
+        time=clock(report.generated_at),
+    )
 
 
 # Text people typed may hold characters XML 1.0 cannot carry (C0 controls, U+FFFE/U+FFFF) and lone
@@ -199,6 +304,16 @@ def strip_unprintable(text: str) -> str:
 def printable(text: str) -> str:
     """The text with line endings as \\n and without characters that break XML."""
     return strip_unprintable(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Any run of spaces and line breaks, except the no-break spaces French puts before ":" and "?",
+# which must stay with the word before them.
+_SPACES = re.compile("[^\\S\u00a0\u202f]+")
+
+
+def one_line(text: str) -> str:
+    """The text on one line, for headings and table cells."""
+    return _SPACES.sub(" ", printable(text)).strip()
 
 
 def is_right_to_left(text: str) -> bool:
@@ -272,7 +387,9 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
         for number, question in enumerate(questions, start=1):
             mine = by_question.get(question.id, [])
             entries = [entry(a) for a in mine]
-            themes = _themes(themes_for, question, mine, entries, groups, multiple_rounds=len(rounds) > 1)
+            themes, quotes = _themes(
+                themes_for, question, mine, entries, groups, multiple_rounds=len(rounds) > 1
+            )
             sections.append(
                 QuestionSection(
                     id=question.id,
@@ -283,6 +400,7 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
                     summaries=summaries.get(question.id, []),
                     top_answers=_most_supported(entries),
                     sections=_by_wall(entries, groups),
+                    quotes=quotes,
                 )
             )
     return Report(
@@ -376,19 +494,25 @@ def _themes(
     groups: dict[int, tuple[BreakoutRound, BreakoutGroup]],
     *,
     multiple_rounds: bool,
-) -> list[Theme]:
+) -> tuple[list[Theme], list[AnswerEntry]]:
+    """The themes, and the quotes pinned in them. A theme given as a dict may say which of its
+    answers are pinned ("pinned": [ids]) and whether it is shared; otherwise two groups make it so."""
     if themes_for is None or not answers:
-        return []
+        return [], []
     by_id = {e.id: e for e in entries}
 
     def group_name(value: object) -> str:
         # The clustering may name groups by id or by name; the report shows names.
         if isinstance(value, int) and not isinstance(value, bool) and value in groups:
             round_, group = groups[value]
-            return f"{group.name} (round {round_.number})" if multiple_rounds else group.name
+            if not multiple_rounds:
+                return group.name
+            # Translated when the report is built: every export builds and renders in one locale.
+            return gettext("%(group)s (round %(number)s)", group=group.name, number=round_.number)
         return str(value)
 
     themes = []
+    quotes: list[AnswerEntry] = []
     for raw in themes_for(question, list(answers)):
         # Only answers this report shows may be counted: a theme never brings back a hidden one.
         ids = [i for i in raw.get("answer_ids") or [] if i in by_id]
@@ -399,12 +523,16 @@ def _themes(
         votes = raw.get("votes")
         if not isinstance(votes, int) or isinstance(votes, bool):
             votes = sum(e.votes for e in members)
-        label = " ".join(str(raw.get("label") or "").split()) or "Untitled theme"
-        theme = Theme(label, [group_name(g) for g in raised_by], votes, ids)
+        label = " ".join(str(raw.get("label") or "").split()) or gettext("Untitled theme")
+        shared = raw.get("shared")
+        if not isinstance(shared, bool):
+            shared = len(set(raised_by)) >= 2
+        theme = Theme(label, [group_name(g) for g in raised_by], votes, ids, shared)
         themes.append(theme)
         for member in members:
             member.themes.append(theme.label)
-    return themes
+        quotes += [by_id[i] for i in raw.get("pinned") or [] if i in by_id and by_id[i] not in quotes]
+    return themes, quotes
 
 
 def _meeting_date(meeting: Meeting, rounds: Sequence[BreakoutRound], answers: Sequence[Answer]) -> date:
@@ -436,7 +564,7 @@ def _rows(counts: tuple[list[Count], int] | None) -> list[Count] | None:
     if counts is None:
         return None
     given, blank = counts
-    return given + ([Count(BLANK, blank)] if blank else [])
+    return given + ([Count(gettext("Not given"), blank)] if blank else [])
 
 
 def _counts(participants: list[Participant], attribute: str, rule: str) -> tuple[list[Count], int] | None:

@@ -12,6 +12,7 @@ from facilitator.live.service import answers_to, progress
 from facilitator.live.snapshots import projector_snapshot
 from facilitator.meetings.models import Meeting, Question
 from facilitator.rooms import Audience, group_room, meeting_room, participant_room
+from facilitator.synthesis.broadcasts import synthesis_changed
 
 
 def _emit(event: str, data: dict, meeting: Meeting, *audiences: Audience) -> None:
@@ -38,6 +39,7 @@ def question_changed(meeting: Meeting, event: str, question: Question, *, fresh:
     """
     data = {"revision": meeting.revision, "question": payloads.question_payload(question), "fresh": fresh}
     _emit(event, data, meeting, Audience.MODERATORS, Audience.PARTICIPANTS)
+    synthesis_changed(meeting.id, question.id)
     projector_data = {**data, "progress": progress(question), "answers": []}
     if meeting.projector_shows_answers:
         projector_data["answers"] = [
@@ -50,6 +52,7 @@ def question_changed(meeting: Meeting, event: str, question: Question, *, fresh:
 def answer_changed(meeting: Meeting, answer: Answer, *, skip_sid: str | None = None) -> None:
     """A new, edited, deleted or hidden answer: each screen gets the view it may see."""
     gone = not answer.visible
+    synthesis_changed(meeting.id, answer.question_id)
     own = payloads.own_answer_payload(answer)
     # The author's other tabs; the tab that sent it already has the acknowledgement.
     socketio.emit(

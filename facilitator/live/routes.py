@@ -7,6 +7,7 @@ from facilitator.joining.identity import participant_for, request_token
 from facilitator.joining.service import meeting_by_code
 from facilitator.meetings.access import own_meeting_or_404
 from facilitator.meetings.urls import join_url
+from facilitator.synthesis.access import is_rapporteur
 
 bp = Blueprint("live", __name__)
 
@@ -33,4 +34,6 @@ def phone(code: str):
     participant = participant_for(meeting, request_token())
     if participant is None:
         return redirect(url_for("joining.join", code=meeting.join_code))
-    return render_template("live/phone.html", meeting=meeting, participant=participant)
+    return render_template(
+        "live/phone.html", meeting=meeting, participant=participant, is_rapporteur=is_rapporteur(participant)
+    )

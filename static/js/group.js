@@ -170,6 +170,8 @@ export class Breakout {
     if (group.i_am_rapporteur) role = t("breakout_you_are_rapporteur");
     else if (!group.has_rapporteur) role = t("breakout_no_rapporteur");
     else if (!named) role = t("breakout_rapporteur_chosen");
+    // Once a rapporteur, the way to the synthesis stays open after the round ends.
+    if (group.i_am_rapporteur) byId("synthesis-link").hidden = false;
     byId("group-role").textContent = role;
     byId("group-role").hidden = !role;
     byId("volunteer-button").hidden = group.has_rapporteur;

@@ -1,5 +1,10 @@
 // Messages translated on the server and handed to the page as a JSON data block.
-const messages = JSON.parse(document.getElementById("i18n-messages").textContent);
+// A page may add messages only it needs, so that phones never download them.
+const pageMessages = document.getElementById("i18n-page-messages");
+const messages = {
+  ...JSON.parse(document.getElementById("i18n-messages").textContent),
+  ...(pageMessages ? JSON.parse(pageMessages.textContent) : {}),
+};
 
 export function t(key, params = {}) {
   const template = messages[key] ?? key;

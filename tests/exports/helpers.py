@@ -21,6 +21,7 @@ from facilitator.exports.report import (
     Report,
     SummaryEntry,
     Theme,
+    ThemesFor,
     build_report,
 )
 from facilitator.exports.tabular import to_csv
@@ -100,3 +101,37 @@ def tiny_report(text: str, *, attribution: str = "named") -> Report:
         questions=[question],
         generated_at=moment,
     )
+
+
+def curated_themes_for(h) -> ThemesFor:
+    """Themes as a synthesis page might give them for the held meeting (tests/exports/conftest.py):
+    on question 1 a point of one group listed before a theme shared by both groups, with two pinned
+    quotes in the shared one; on the plenary question 3 one theme, answered in one place only."""
+    ids = h.answer_ids
+    first, second = h.group_ids
+
+    def themes_for(question, answers):
+        if question.id == h.question_ids[0]:
+            return [
+                {
+                    "label": "Community voice",
+                    "groups": [first],
+                    "answer_ids": [ids["Ask the women's groups first"]],
+                },
+                {
+                    "label": "Water first",
+                    "groups": [first, second],
+                    "answer_ids": [ids["Map every water point"], ids["Solar pumps for the dry season"]],
+                    "pinned": [ids["Solar pumps for the dry season"], ids["Map every water point"]],
+                },
+            ]
+        if question.id == h.question_ids[2]:
+            return [
+                {
+                    "label": "Money and skills",
+                    "answer_ids": [ids["Fund the village wells first"], ids["Train local repair teams"]],
+                }
+            ]
+        return []
+
+    return themes_for

@@ -59,6 +59,8 @@ def test_archive_holds_the_whole_meeting(held):
             "groups": ["Group 1"],
             "votes": 2,
             "answers": [wells["id"]],
+            "shared": False,
+            "pinned": [],
         }
     ]
     # Nothing in it is a database id or a secret.

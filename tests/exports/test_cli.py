@@ -7,10 +7,12 @@ import json
 import docx
 import pytest
 
-from facilitator.exports.cli import clustered_themes
 from facilitator.exports.report import build_report
 from facilitator.extensions import db
-from facilitator.meetings.models import Meeting
+from facilitator.meetings.models import Meeting, Question
+from facilitator.synthesis import service as synthesis
+from facilitator.synthesis.models import SynthesisTheme
+from facilitator.synthesis.report import curated_themes
 
 
 @pytest.fixture
@@ -84,17 +86,32 @@ def test_import_archive_refuses_bad_files_and_unknown_owners(runner, held, tmp_p
     assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 1
 
 
-def test_clustered_themes_take_the_shape_the_report_expects(held):
+def test_curated_themes_take_the_shape_the_report_expects(held):
     h = held(
         "named", extra_answers={"theme-00001": "Map all the water points", "theme-00002": "Map water points"}
     )
-    themes_for = clustered_themes()
-    report = build_report(h.meeting(), themes_for=themes_for)
+    report = build_report(h.meeting(), themes_for=curated_themes())
     visible = {answer.id for _, answer in report.answers()}
     for question in report.questions:
         for theme in question.themes:
             assert theme.label and len(theme.answer_ids) >= 2 and set(theme.answer_ids) <= visible
             assert theme.votes >= 0 and all(isinstance(group, str) for group in theme.groups)
+
+
+def test_the_command_exports_the_curated_themes(runner, held):
+    h = held(
+        "named", extra_answers={"theme-00001": "Map all the water points", "theme-00002": "Map water points"}
+    )
+    question = db.session.get(Question, h.question_ids[0])
+    water = next(t for t in synthesis.synthesize(question).themes if len(t.answers) >= 2)
+    synthesis.rename(db.session.get(SynthesisTheme, water.id), "Know every water point")
+    db.session.commit()
+    result = runner.invoke(args=["export", h.join_code, "--format", "md"])
+    assert result.exit_code == 0 and "**Know every water point**" in result.stdout
+    synthesis.set_hidden(db.session.get(SynthesisTheme, water.id), True)
+    db.session.commit()
+    result = runner.invoke(args=["export", h.join_code, "--format", "md"])
+    assert result.exit_code == 0 and "Know every water point" not in result.stdout
 
 
 def test_export_without_themes(runner, held):

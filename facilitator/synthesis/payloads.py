@@ -1,0 +1,110 @@
+"""What the synthesis page receives: themes, summaries and answers, by the meeting's attribution rule.
+
+Author labels come from facilitator.live.payloads.author_label, the one place that states the rule;
+in an anonymous meeting no payload here carries anything about who wrote what.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Row, select
+
+from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary
+from facilitator.extensions import db
+from facilitator.joining.models import Participant
+from facilitator.live.payloads import author_label
+from facilitator.meetings.models import Attribution, Meeting, Question, QuestionKind
+from facilitator.synthesis.service import QuestionSynthesis, ThemeView, group_places
+
+TOP_ANSWERS = 5
+
+
+def question_label_parts(meeting: Meeting, question: Question) -> tuple[str, int]:
+    """("guiding" or "adhoc", its number within its kind), for "Question 2" or "Plenary question 1"."""
+    siblings = meeting.guiding_questions if question.kind == QuestionKind.GUIDING else meeting.adhoc_questions
+    return question.kind, next((n for n, q in enumerate(siblings, start=1) if q.id == question.id), 0)
+
+
+def author_labels(meeting: Meeting, synthesis: QuestionSynthesis) -> dict[int, str | None]:
+    """Participant id -> what the attribution rule lets the page say about them."""
+    ids = {answer.participant_id for answer in synthesis.answers}
+    if not ids or meeting.attribution == Attribution.ANONYMOUS:
+        return {}
+    people = db.session.scalars(select(Participant).where(Participant.id.in_(ids)))
+    return {person.id: author_label(meeting, person) for person in people}
+
+
+def answer_payload(
+    synthesis: QuestionSynthesis, labels: dict[int, str | None], answer: Row, pinned: bool
+) -> dict:
+    return {
+        "id": answer.id,
+        "text": answer.text,
+        "author": labels.get(answer.participant_id),
+        "place": synthesis.places.get(answer.id, ""),
+        "votes": synthesis.votes.get(answer.id, 0),
+        "pinned": pinned,
+    }
+
+
+def theme_payload(synthesis: QuestionSynthesis, labels: dict[int, str | None], theme: ThemeView) -> dict:
+    return {
+        "id": theme.id,
+        "label": theme.label,
+        "automatic_label": theme.automatic_label,
+        "renamed": theme.renamed,
+        "hidden": theme.hidden,
+        "shared": theme.shared,
+        "groups": theme.groups,
+        "votes": theme.votes,
+        "answers": [answer_payload(synthesis, labels, a, a.id in theme.pinned) for a in theme.answers],
+    }
+
+
+def summaries_payload(meeting: Meeting, question: Question) -> list[dict]:
+    rows = db.session.execute(
+        select(GroupSummary, BreakoutGroup, BreakoutRound)
+        .join(BreakoutGroup, BreakoutGroup.id == GroupSummary.group_id)
+        .join(BreakoutRound, BreakoutRound.id == BreakoutGroup.round_id)
+        .where(GroupSummary.question_id == question.id, BreakoutRound.meeting_id == meeting.id)
+        .order_by(BreakoutRound.number, BreakoutGroup.number)
+    ).all()
+    rapporteur_ids = {group.rapporteur_id for _, group, _ in rows if group.rapporteur_id}
+    rapporteurs = {
+        p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(rapporteur_ids)))
+    }
+    places = group_places(meeting.id)
+    result = []
+    for summary, group, _round in rows:
+        if not summary.text.strip():
+            continue
+        person = rapporteurs.get(group.rapporteur_id)
+        result.append(
+            {
+                "group": places.get(group.id, group.name),
+                "text": summary.text,
+                "rapporteur": author_label(meeting, person) if person else None,
+            }
+        )
+    return result
+
+
+def question_payload(meeting: Meeting, synthesis: QuestionSynthesis) -> dict:
+    question = synthesis.question
+    kind, number = question_label_parts(meeting, question)
+    pinned = {answer_id for theme in synthesis.themes for answer_id in theme.pinned}
+    labels = author_labels(meeting, synthesis)
+    supported = [a for a in synthesis.answers if synthesis.votes.get(a.id, 0) > 0]
+    supported.sort(key=lambda a: (-synthesis.votes[a.id], a.created_at, a.id))
+    return {
+        "id": question.id,
+        "text": question.text,
+        "kind": kind,
+        "number": number,
+        "answer_count": len(synthesis.answers),
+        "group_count": len({place for place in synthesis.places.values() if place}),
+        "themes": [theme_payload(synthesis, labels, theme) for theme in synthesis.themes],
+        "summaries": summaries_payload(meeting, question),
+        "top_answers": [
+            answer_payload(synthesis, labels, a, a.id in pinned) for a in supported[:TOP_ANSWERS]
+        ],
+    }

@@ -1,0 +1,15 @@
+"""A held meeting (plenary, a breakout round with walls, votes and summaries) for the synthesis."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.exports.conftest import hold_meeting
+
+
+@pytest.fixture
+def held(make_meeting):
+    def make(attribution: str = "named", **options):
+        return hold_meeting(make_meeting, attribution, **options)
+
+    return make
