@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from facilitator.config import INSTANCE_DIR, PROJECT_ROOT, Config, engine_options
 from facilitator.extensions import compress, csrf, db, migrate, socketio
@@ -56,11 +57,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # Socket events carry short texts; a larger frame is refused before it is parsed.
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=20,
     )
+    if app.config["PROXY_COUNT"]:
+        # Outside the Socket.IO middleware, so that socket connections too see the client's
+        # address, scheme and host.
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     with app.app_context():
         db_setup.configure_sqlite(db.engine)
 

@@ -17,13 +17,19 @@ def _read_or_create_secret_key(instance_dir: Path) -> str:
         return key_file.read_text().strip()
     instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    # Exclusive create: two processes starting together must agree on one key.
+    # Processes starting together must agree on one key, and none may read a file another is
+    # still writing: the key is written whole under a private name, then linked into place,
+    # which fails if another process linked its key first.
+    draft = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
     try:
-        with open(key_file, "x") as handle:
+        with open(draft, "x") as handle:
             handle.write(key)
-        key_file.chmod(0o600)
+        draft.chmod(0o600)
+        os.link(draft, key_file)
     except FileExistsError:
         return key_file.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
 
 
@@ -43,6 +49,12 @@ class Config:
         # Base URL printed in the QR code; empty means "the address the moderator used".
         self.FACILITATOR_PUBLIC_URL = os.environ.get("FACILITATOR_PUBLIC_URL", "").rstrip("/")
         self.SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # Redis delivers a channel's messages to every subscriber whatever the database number
+        # in the URL: two installations sharing one Redis need different channels.
+        self.SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or "flask-socketio"
+        # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (nginx: 1).
+        # Zero trusts no such header, as a server that phones reach directly must not.
+        self.PROXY_COUNT = _int_env("FACILITATOR_PROXY_COUNT", 0)
         # eventlet in production (wsgi.py); threading is enough for tests and tools.
         self.SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
         self.MAX_ANSWER_LENGTH = _int_env("FACILITATOR_MAX_ANSWER_LENGTH", 2000)

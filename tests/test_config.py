@@ -1,8 +1,18 @@
+import os
+import shutil
 import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
 
 from facilitator import config, create_app
+from facilitator.accounts.cli import create_moderator
 from facilitator.extensions import db, socketio
-from tests.conftest import config_for
+from facilitator.joining.models import FailedPasscode
+from facilitator.meetings import service as meetings
+from facilitator.meetings.design import MeetingDesign
+from tests.conftest import PASSWORD, config_for
 
 
 def test_secret_key_is_generated_once(tmp_path):
@@ -45,3 +55,71 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
 def test_async_mode_comes_from_configuration(tmp_path):
     create_app(config_for(f"sqlite:///{tmp_path / 'x.sqlite3'}") | {"SOCKETIO_ASYNC_MODE": "threading"})
     assert socketio.async_mode == "threading"
+
+
+def test_channel_and_proxy_hops_come_from_the_environment(monkeypatch):
+    assert config.Config().SOCKETIO_CHANNEL == "flask-socketio"
+    assert config.Config().PROXY_COUNT == 0
+    monkeypatch.setenv("SOCKETIO_CHANNEL", "facilitator-meet")
+    monkeypatch.setenv("FACILITATOR_PROXY_COUNT", "1")
+    assert config.Config().SOCKETIO_CHANNEL == "facilitator-meet"
+    assert config.Config().PROXY_COUNT == 1
+
+
+def test_processes_starting_together_read_the_whole_key(tmp_path, monkeypatch):
+    """The key file appears with its content or not at all, never empty."""
+    seen = []
+    real_link = os.link
+
+    def link_and_look(source, target):
+        seen.append(Path(source).read_text())
+        real_link(source, target)
+        seen.append(Path(target).read_text())
+
+    monkeypatch.setattr(os, "link", link_and_look)
+    key = config._read_or_create_secret_key(tmp_path)
+    assert seen == [key, key] and [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def behind_proxy(tmp_path, template, hops: int):
+    """An app with one meeting that needs a passcode; returns the app, meeting id and join code."""
+    database = tmp_path / f"proxy{hops}.sqlite3"
+    shutil.copy(template, database)
+    app = create_app(config_for(f"sqlite:///{database}") | {"PROXY_COUNT": hops})
+    with app.app_context():
+        owner = create_moderator("proxy@example.org", PASSWORD)
+        meeting = meetings.create_meeting(
+            owner, MeetingDesign(title="Behind nginx", questions=["Q?"], join_policy="passcode"), "s3cret"
+        )
+        db.session.commit()
+        return app, meeting.id, meeting.join_code
+
+
+NGINX_HEADERS = {
+    # What nginx sends: whatever the client claimed, then the address it saw.
+    "X-Forwarded-For": "198.51.100.99, 203.0.113.7",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "meet.example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("hops", "client", "join_url"),
+    [
+        (1, "203.0.113.7", "https://meet.example.org/j/"),
+        # Reached directly, the app believes no header: anyone could have written them.
+        (0, "127.0.0.1", "http://facilitator.test/j/"),
+    ],
+)
+def test_behind_nginx_the_app_sees_the_client_and_https(
+    tmp_path, migrated_sqlite_template, hops, client, join_url
+):
+    app, meeting_id, code = behind_proxy(tmp_path, migrated_sqlite_template, hops)
+    browser = app.test_client()
+    browser.post(f"/j/{code}", data={"display_name": "Ana", "passcode": "wrong"}, headers=NGINX_HEADERS)
+    with app.app_context():
+        assert db.session.scalars(select(FailedPasscode.client)).all() == [client]
+    moderator = app.test_client()
+    moderator.post("/login", data={"email": "proxy@example.org", "password": PASSWORD}, headers=NGINX_HEADERS)
+    page = moderator.get(f"/meetings/{meeting_id}", headers=NGINX_HEADERS).get_data(as_text=True)
+    assert f'href="{join_url}{code}"' in page
