@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := facilitator
 
-.PHONY: run test lint translations extract-messages setup clean bench
+.PHONY: run test lint translations extract-messages setup clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/themes.py
 	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/synthesis_page.py
+
+# Phones over real sockets against the app and the bare Flask-SocketIO server, every server
+# mode, 100 to 2,000 phones: about an hour on two cores. Results: instance/load-results.jsonl.
+bench-load: $(VENV)/.dev translations
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

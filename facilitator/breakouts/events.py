@@ -13,6 +13,7 @@ from facilitator.errors import N_
 from facilitator.extensions import db
 from facilitator.live.connections import Connection
 from facilitator.live.events import live_event, meeting_of, participant_of
+from facilitator.live.service import commit_keeping_state
 from facilitator.meetings.models import Meeting
 
 MAX_SUMMARY_LENGTH = 10_000
@@ -42,7 +43,7 @@ def choose_group(connection: Connection, payload: dict) -> dict:
     participant = participant_of(connection)
     round_ = _running(participant.meeting)
     group = breakouts.choose_group(round_, participant, payload.get("group_id"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.membership_changed(participant.meeting_id, participant.id, group.id)
     return {"group_id": group.id}
 
@@ -51,7 +52,7 @@ def choose_group(connection: Connection, payload: dict) -> dict:
 def volunteer(connection: Connection, payload: dict) -> dict:
     participant, group = _my_group(connection)
     breakouts.volunteer(group, participant)
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.group_changed(participant.meeting_id, group.id)
     return {}
 
@@ -60,7 +61,7 @@ def volunteer(connection: Connection, payload: dict) -> dict:
 def vote(connection: Connection, payload: dict) -> dict:
     participant, group = _my_group(connection)
     votes = breakouts.toggle_vote(group, participant, payload.get("answer_id"), payload.get("supported"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.votes_changed(participant.meeting_id, group.id, payload["answer_id"], votes)
     return {"answer_id": payload["answer_id"], "votes": votes, "supported": payload["supported"]}
 
@@ -81,7 +82,7 @@ def save_summary(connection: Connection, payload: dict) -> dict:
     except breakouts.SummaryConflict as conflict:
         conflict.details = {"conflict": True, "summary": summary_payload(conflict.summary)}
         raise
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.summary_saved(participant.meeting_id, summary)
     return {"summary": summary_payload(summary)}
 
@@ -90,7 +91,7 @@ def save_summary(connection: Connection, payload: dict) -> dict:
 def ask_help(connection: Connection, payload: dict) -> dict:
     participant, group = _my_group(connection)
     breakouts.ask_help(group, participant)
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.help_changed(participant.meeting_id, group, requested=True)
     return {}
 
@@ -112,7 +113,7 @@ def close_round(connection: Connection, payload: dict) -> dict:
 def adjust_time(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     round_ = breakouts.adjust_time(_running(meeting), payload.get("minutes"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.timer_changed(meeting.id, round_)
     return {}
 
@@ -126,7 +127,7 @@ def broadcast(connection: Connection, payload: dict) -> dict:
         payload.get("group_id"),
         current_app.config["MAX_ANSWER_LENGTH"],
     )
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.message_sent(meeting.id, message)
     return {}
 
@@ -137,7 +138,7 @@ def move_member(connection: Connection, payload: dict) -> dict:
     member, previous = breakouts.move_member(
         _running(meeting), payload.get("participant_id"), payload.get("group_id")
     )
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.membership_changed(meeting.id, member.participant_id, previous, member.group_id)
     return {}
 
@@ -148,7 +149,7 @@ def set_rapporteur(connection: Connection, payload: dict) -> dict:
     group = breakouts.set_rapporteur(
         _running(meeting), payload.get("group_id"), payload.get("participant_id")
     )
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.group_changed(meeting.id, group.id)
     return {}
 
@@ -157,7 +158,7 @@ def set_rapporteur(connection: Connection, payload: dict) -> dict:
 def resolve_help(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     group = breakouts.resolve_help(_running(meeting), payload.get("group_id"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.help_changed(meeting.id, group, requested=False)
     return {}
 
@@ -181,7 +182,7 @@ def group_detail(connection: Connection, payload: dict) -> dict:
 def show_report(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     breakouts.show_report(meeting, payload.get("group_id"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.phase_changed(meeting)
     return {}
 
@@ -190,7 +191,7 @@ def show_report(connection: Connection, payload: dict) -> dict:
 def publish_walls(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     breakouts.publish_walls(meeting, payload.get("published"))
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.phase_changed(meeting)
     return {}
 
@@ -199,6 +200,6 @@ def publish_walls(connection: Connection, payload: dict) -> dict:
 def end_report_back(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     breakouts.end_report_back(meeting)
-    db.session.commit()
+    commit_keeping_state()
     broadcasts.phase_changed(meeting)
     return {}

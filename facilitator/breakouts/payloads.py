@@ -6,7 +6,8 @@ the moderator opens the walls to everyone after the round.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Result, Row, Select, func, select
+from sqlalchemy.orm import joinedload
 
 from facilitator.breakouts.models import (
     BreakoutGroup,
@@ -20,11 +21,10 @@ from facilitator.breakouts.models import (
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
 from facilitator.live import payloads
-from facilitator.live.models import Answer, Presence
+from facilitator.live.models import Answer
 from facilitator.meetings.models import Attribution, Meeting, Question
-from facilitator.timeutil import isoformat_utc, utcnow
+from facilitator.timeutil import isoformat_utc
 
-PRESENCE_TIMEOUT_S = 75
 TOP_ANSWERS = 5
 
 
@@ -49,42 +49,70 @@ def member_label(meeting: Meeting, participant: Participant) -> str | None:
     return payloads.author_label(meeting, participant)
 
 
+def _rows(statement: Select) -> Result:
+    """Plain rows on the session's connection (same transaction), for what is only read out.
+
+    A whole room asks for its snapshot at once when a round opens; building ORM objects
+    for every summary, message and member would be most of the work.
+    """
+    return db.session.connection().execute(statement)
+
+
 def questions_payload(question_ids: list[int]) -> list[dict]:
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
-    return [{"id": qid, "text": questions[qid].text} for qid in question_ids if qid in questions]
+    texts = dict(_rows(select(Question.id, Question.text).where(Question.id.in_(question_ids))).all())
+    return [{"id": qid, "text": texts[qid]} for qid in question_ids if qid in texts]
 
 
 def vote_counts(answer_ids: list[int]) -> dict[int, int]:
     if not answer_ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(Vote.answer_id, func.count())
-            .where(Vote.answer_id.in_(answer_ids))
-            .group_by(Vote.answer_id)
-        ).all()
+    statement = (
+        select(Vote.answer_id, func.count()).where(Vote.answer_id.in_(answer_ids)).group_by(Vote.answer_id)
     )
+    return dict(_rows(statement).all())
 
 
 def wall_answer_payload(meeting: Meeting, answer: Answer, votes: int) -> dict:
     return {**payloads.public_answer_payload(meeting, answer), "group_id": answer.group_id, "votes": votes}
 
 
-def wall(meeting: Meeting, group: BreakoutGroup, *, include_hidden: bool = False) -> list[dict]:
-    query = select(Answer).where(Answer.group_id == group.id, Answer.deleted_at.is_(None))
+def wall_answers(group: BreakoutGroup, *, include_hidden: bool = False) -> list[Answer]:
+    query = (
+        select(Answer)
+        # The wall shows each author's label: their rows come in the same statement.
+        .options(joinedload(Answer.participant))
+        .where(Answer.group_id == group.id, Answer.deleted_at.is_(None))
+    )
     if not include_hidden:
         query = query.where(Answer.hidden_at.is_(None))
-    answers = list(db.session.scalars(query.order_by(Answer.id)))
+    return list(db.session.scalars(query.order_by(Answer.id)))
+
+
+def wall_payload(meeting: Meeting, answers: list[Answer]) -> list[dict]:
     counts = vote_counts([a.id for a in answers])
     return [wall_answer_payload(meeting, a, counts.get(a.id, 0)) for a in answers]
 
 
+def wall(meeting: Meeting, group: BreakoutGroup, *, include_hidden: bool = False) -> list[dict]:
+    return wall_payload(meeting, wall_answers(group, include_hidden=include_hidden))
+
+
 def summaries(group: BreakoutGroup) -> dict[str, dict]:
-    rows = db.session.scalars(select(GroupSummary).where(GroupSummary.group_id == group.id))
+    rows = _rows(select(*SUMMARY_COLUMNS).where(GroupSummary.group_id == group.id))
     return {str(s.question_id): summary_payload(s) for s in rows}
 
 
-def summary_payload(summary: GroupSummary) -> dict:
+SUMMARY_COLUMNS = (
+    GroupSummary.group_id,
+    GroupSummary.question_id,
+    GroupSummary.text,
+    GroupSummary.version,
+    GroupSummary.updated_at,
+)
+
+
+def summary_payload(summary: GroupSummary | Row) -> dict:
+    """From a summary or from a row of SUMMARY_COLUMNS."""
     return {
         "group_id": summary.group_id,
         "question_id": summary.question_id,
@@ -94,7 +122,7 @@ def summary_payload(summary: GroupSummary) -> dict:
     }
 
 
-def message_payload(message: GroupMessage) -> dict:
+def message_payload(message: GroupMessage | Row) -> dict:
     return {
         "id": message.id,
         "group_id": message.group_id,
@@ -104,32 +132,44 @@ def message_payload(message: GroupMessage) -> dict:
 
 
 def messages_for(round_: BreakoutRound, group: BreakoutGroup | None) -> list[dict]:
-    query = select(GroupMessage).where(GroupMessage.round_id == round_.id)
+    query = select(GroupMessage.id, GroupMessage.group_id, GroupMessage.text, GroupMessage.created_at).where(
+        GroupMessage.round_id == round_.id
+    )
     if group is not None:
         query = query.where((GroupMessage.group_id.is_(None)) | (GroupMessage.group_id == group.id))
-    return [message_payload(m) for m in db.session.scalars(query.order_by(GroupMessage.id.desc()).limit(5))]
+    return [message_payload(m) for m in _rows(query.order_by(GroupMessage.id.desc()).limit(5))]
 
 
-def connected_participants(meeting_id: int) -> set[int]:
-    horizon = utcnow().timestamp() - PRESENCE_TIMEOUT_S
-    rows = db.session.execute(
-        select(Presence.participant_id, Presence.seen_at).where(Presence.meeting_id == meeting_id)
-    ).all()
-    return {pid for pid, seen in rows if seen.timestamp() >= horizon}
+def members_of(group: BreakoutGroup) -> list[Row]:
+    """The group's members in their order, with what is shown of each, in one statement."""
+    return list(
+        _rows(
+            select(
+                GroupMember.participant_id,
+                Participant.display_name,
+                Participant.country,
+                Participant.organisation,
+            )
+            .join(Participant, Participant.id == GroupMember.participant_id)
+            .where(GroupMember.group_id == group.id)
+            .order_by(GroupMember.id)
+        )
+    )
 
 
 def members_payload(meeting: Meeting, group: BreakoutGroup, connected: set[int] | None = None) -> list[dict]:
     people = []
-    for member in group.members:
+    for member in members_of(group):
         person = {
-            "label": member_label(meeting, member.participant),
+            # The row carries the participant's name, country and organisation.
+            "label": member_label(meeting, member),
             "rapporteur": member.participant_id == group.rapporteur_id,
         }
         if connected is not None:
             # The cockpit manages people: it sees who they are and whether they are online.
             person |= {
                 "id": member.participant_id,
-                "name": member.participant.display_name,
+                "name": member.display_name,
                 "connected": member.participant_id in connected,
             }
         people.append(person)
@@ -138,40 +178,36 @@ def members_payload(meeting: Meeting, group: BreakoutGroup, connected: set[int] 
 
 def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant) -> dict:
     """Everything a member's phone shows during the round."""
+    members = members_payload(meeting, group)
+    answers = wall_answers(group)
     return {
         "id": group.id,
         "name": group.name,
         "number": group.number,
-        "members": members_payload(meeting, group),
-        "member_count": len(group.members),
+        "members": members,
+        "member_count": len(members),
         "has_rapporteur": group.rapporteur_id is not None,
         "i_am_rapporteur": group.rapporteur_id == participant.id,
         "questions": questions_payload(group.question_ids),
-        "answers": wall(meeting, group),
+        "answers": wall_payload(meeting, answers),
         "my_votes": list(
-            db.session.scalars(
+            _rows(
                 select(Vote.answer_id)
                 .join(Answer)
                 .where(Vote.participant_id == participant.id, Answer.group_id == group.id)
-            )
+            ).scalars()
         ),
         "summaries": summaries(group),
         "messages": messages_for(group.round, group),
         # Which wall answers are this phone's own, so that any device of it can edit them.
         "my_answers": [
             payloads.own_answer_payload(answer)
-            for answer in db.session.scalars(
-                select(Answer).where(
-                    Answer.group_id == group.id,
-                    Answer.participant_id == participant.id,
-                    Answer.deleted_at.is_(None),
-                    Answer.hidden_at.is_(None),
-                )
-            )
+            for answer in answers
+            if answer.participant_id == participant.id
         ],
-        "help_requested": db.session.scalar(
+        "help_requested": _rows(
             select(HelpRequest.id).where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
-        )
+        ).first()
         is not None,
     }
 
@@ -221,65 +257,6 @@ def published_walls(meeting: Meeting, round_: BreakoutRound) -> list[dict]:
     ]
 
 
-def help_requests(round_: BreakoutRound) -> dict[int, str]:
-    rows = db.session.execute(
-        select(HelpRequest.group_id, HelpRequest.created_at).where(
-            HelpRequest.group_id.in_([g.id for g in round_.groups]), HelpRequest.resolved_at.is_(None)
-        )
-    ).all()
-    return {group_id: isoformat_utc(created) for group_id, created in rows}
-
-
-def cockpit(meeting: Meeting, round_: BreakoutRound) -> dict:
-    """Every group at a glance for the moderator."""
-    connected = connected_participants(meeting.id)
-    helps = help_requests(round_)
-    counts = dict(
-        (tuple(key), n)
-        for *key, n in db.session.execute(
-            select(Answer.group_id, Answer.question_id, func.count())
-            .where(Answer.group_id.in_([g.id for g in round_.groups]), Answer.deleted_at.is_(None))
-            .group_by(Answer.group_id, Answer.question_id)
-        ).all()
-    )
-    groups = []
-    for group in round_.groups:
-        written = summaries(group)
-        groups.append(
-            {
-                "id": group.id,
-                "name": group.name,
-                "number": group.number,
-                "capacity": group.capacity,
-                "rapporteur_id": group.rapporteur_id,
-                "members": members_payload(meeting, group, connected),
-                "questions": [
-                    {
-                        **question,
-                        "answers": counts.get((group.id, question["id"]), 0),
-                        "has_summary": bool(written.get(str(question["id"]), {}).get("text")),
-                    }
-                    for question in questions_payload(group.question_ids)
-                ],
-                "help_since": helps.get(group.id),
-            }
-        )
-    return {
-        "round": round_payload(round_),
-        "groups": groups,
-        "unassigned": unassigned(meeting, round_),
-        "messages": messages_for(round_, None),
-    }
-
-
-def unassigned(meeting: Meeting, round_: BreakoutRound) -> list[dict]:
-    placed = select(GroupMember.participant_id).where(GroupMember.round_id == round_.id)
-    people = db.session.scalars(
-        select(Participant).where(Participant.meeting_id == meeting.id, Participant.id.not_in(placed))
-    )
-    return [{"id": p.id, "name": p.display_name, "label": member_label(meeting, p)} for p in people]
-
-
 def phone_state(meeting: Meeting, participant: Participant) -> dict | None:
     """The breakout part of a phone's snapshot: its group while the round runs, the
     report-back and, once opened, every group's wall afterwards."""
@@ -295,9 +272,9 @@ def phone_state(meeting: Meeting, participant: Participant) -> dict | None:
     }
     if round_.status == "open":
         member = db.session.scalar(
-            select(GroupMember).where(
-                GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id
-            )
+            select(GroupMember)
+            .options(joinedload(GroupMember.group))
+            .where(GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id)
         )
         if member is not None:
             state["group"] = group_view(meeting, member.group, participant)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from facilitator.breakouts import assignment
 from facilitator.breakouts.models import (
@@ -105,10 +106,11 @@ def running_round(meeting: Meeting) -> BreakoutRound | None:
 
 
 def membership(round_: BreakoutRound, participant: Participant) -> GroupMember | None:
+    # Every caller goes on to the group: loaded in the same statement.
     return db.session.scalar(
-        select(GroupMember).where(
-            GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id
-        )
+        select(GroupMember)
+        .options(joinedload(GroupMember.group))
+        .where(GroupMember.round_id == round_.id, GroupMember.participant_id == participant.id)
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from facilitator.breakouts import payloads
+from facilitator.breakouts.cockpit import cockpit
 from facilitator.breakouts.models import BreakoutGroup, RoundStatus
 from facilitator.extensions import db
 from facilitator.meetings.models import Meeting
@@ -19,7 +20,7 @@ def cockpit_snapshot(meeting: Meeting) -> dict:
             "join_code": meeting.join_code,
             "attribution": meeting.attribution,
         },
-        "cockpit": payloads.cockpit(meeting, round_) if round_ is not None else None,
+        "cockpit": cockpit(meeting, round_) if round_ is not None else None,
     }
 
 

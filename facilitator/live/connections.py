@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from flask import session
+from sqlalchemy.orm import joinedload
 
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
@@ -25,7 +26,15 @@ class Connection:
     moderator_id: int | None = None
 
     def participant(self) -> Participant | None:
-        participant = db.session.get(Participant, self.participant_id) if self.participant_id else None
+        if not self.participant_id:
+            return None
+        # Every phone event reads the participant, its meeting and the running round:
+        # one statement instead of three.
+        participant = db.session.get(
+            Participant,
+            self.participant_id,
+            options=[joinedload(Participant.meeting).joinedload(Meeting.current_round)],
+        )
         return participant if participant and participant.meeting_id == self.meeting_id else None
 
     def meeting(self) -> Meeting | None:

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import gettext as _
-from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room, rooms
+from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 
 from facilitator.accounts.auth import current_moderator
 from facilitator.breakouts import broadcasts as breakout_broadcasts
@@ -26,6 +26,7 @@ from facilitator.meetings.models import Meeting, Question, QuestionStatus
 from facilitator.rooms import Audience, group_room, meeting_room, participant_room
 
 log = logging.getLogger(__name__)
+GROUP_ROOM_KEY = "group_room"
 MODERATOR_VIEWS = {
     "console": Audience.MODERATORS,
     "cockpit": Audience.MODERATORS,
@@ -43,11 +44,14 @@ def enter_group_room(participant: Participant) -> None:
         member = breakouts.membership(round_, participant)
         breakout_broadcasts.membership_changed(meeting.id, participant.id, member.group_id)
     wanted = group_room(member.group_id) if member else None
-    for room in rooms():
-        if room.startswith("group:") and room != wanted:
-            leave_room(room)
+    # The socket's own session remembers its group room: asking Socket.IO for a socket's
+    # rooms scans every room of the server, one per participant, on each of a thousand syncs.
+    current = session.get(GROUP_ROOM_KEY)
+    if current and current != wanted:
+        leave_room(current)
     if wanted:
         join_room(wanted)
+    session[GROUP_ROOM_KEY] = wanted
 
 
 @socketio.on("connect")
@@ -177,7 +181,7 @@ def submit_answer(connection: Connection, payload: dict) -> dict:
         group=member.group if member else None,
     )
     if created:
-        db.session.commit()
+        service.commit_keeping_state()
         broadcasts.answer_changed(meeting, answer, skip_sid=request.sid)
     return {"answer": payloads.own_answer_payload(answer), "duplicate": not created}
 
@@ -188,7 +192,7 @@ def edit_answer(connection: Connection, payload: dict) -> dict:
     answer = service.edit_answer(
         participant, payload.get("client_id"), payload.get("text"), current_app.config["MAX_ANSWER_LENGTH"]
     )
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.answer_changed(participant.meeting, answer, skip_sid=request.sid)
     return {"answer": payloads.own_answer_payload(answer)}
 
@@ -197,7 +201,7 @@ def edit_answer(connection: Connection, payload: dict) -> dict:
 def delete_answer(connection: Connection, payload: dict) -> dict:
     participant = participant_of(connection)
     answer = service.delete_answer(participant, payload.get("client_id"))
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.answer_changed(participant.meeting, answer, skip_sid=request.sid)
     return {"client_id": answer.client_id}
 
@@ -217,7 +221,7 @@ def open_question(connection: Connection, payload: dict) -> dict:
             raise service.LiveError(N_("This question does not exist."))
         fresh = question.status == QuestionStatus.DRAFT
         service.open_question(meeting, question)
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.question_changed(meeting, "question_opened", question, fresh=fresh)
     return {"question": payloads.question_payload(question)}
 
@@ -226,7 +230,7 @@ def open_question(connection: Connection, payload: dict) -> dict:
 def close_question(connection: Connection, payload: dict) -> dict:
     meeting = meeting_of(connection)
     question = service.close_current_question(meeting)
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.question_changed(meeting, "question_closed", question)
     return {"question": payloads.question_payload(question)}
 
@@ -238,7 +242,7 @@ def hide_answer(connection: Connection, payload: dict) -> dict:
     if not isinstance(hidden, bool):
         raise service.LiveError(N_("This request is malformed."))
     answer = service.set_answer_hidden(meeting, payload.get("answer_id"), hidden)
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.answer_changed(meeting, answer)
     return {"answer": payloads.public_answer_payload(meeting, answer)}
 
@@ -250,6 +254,6 @@ def show_answers_on_projector(connection: Connection, payload: dict) -> dict:
     if not isinstance(show, bool):
         raise service.LiveError(N_("This request is malformed."))
     meeting.projector_shows_answers = show
-    db.session.commit()
+    service.commit_keeping_state()
     broadcasts.projector_settings_changed(meeting)
     return {"meeting": payloads.meeting_payload(meeting)}

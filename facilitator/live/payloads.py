@@ -6,10 +6,15 @@ what may be said about who wrote an answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from facilitator.joining.models import Participant
 from facilitator.live.models import Answer
 from facilitator.meetings.models import Attribution, Meeting, Question
 from facilitator.timeutil import isoformat_utc
+
+PARTICIPANT_FIELDS = ("id", "display_name", "country", "organisation", "language")
 
 
 def author_label(meeting: Meeting, participant: Participant) -> str | None:
@@ -62,14 +67,11 @@ def public_answer_payload(meeting: Meeting, answer: Answer) -> dict:
     }
 
 
-def participant_payload(participant: Participant) -> dict:
-    return {
-        "id": participant.id,
-        "display_name": participant.display_name,
-        "country": participant.country,
-        "organisation": participant.organisation,
-        "language": participant.language,
-    }
+def participant_payload(participant: Participant | Mapping[str, Any]) -> dict:
+    """From a participant or from a row of its columns (the console's list of everyone)."""
+    if isinstance(participant, Mapping):
+        return {name: participant[name] for name in PARTICIPANT_FIELDS}
+    return {name: getattr(participant, name) for name in PARTICIPANT_FIELDS}
 
 
 def meeting_payload(meeting: Meeting) -> dict:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 
 from facilitator.extensions import db
 from facilitator.live.models import Presence
+from facilitator.live.service import commit_keeping_state
 from facilitator.timeutil import utcnow
 
 STALE_AFTER = timedelta(minutes=5)
@@ -22,10 +23,10 @@ _local_sids: set[str] = set()
 
 
 def arrived(sid: str, meeting_id: int, participant_id: int) -> None:
-    db.session.merge(
-        Presence(sid=sid, meeting_id=meeting_id, participant_id=participant_id, seen_at=utcnow())
-    )
-    db.session.commit()
+    # A socket id is new on every connection, so this is an insert, never an update.
+    db.session.add(Presence(sid=sid, meeting_id=meeting_id, participant_id=participant_id, seen_at=utcnow()))
+    # The connecting phone's snapshot is built next from what this event has already loaded.
+    commit_keeping_state()
     _local_sids.add(sid)
 
 
