@@ -58,6 +58,9 @@ class Config:
         # eventlet in production (wsgi.py); threading is enough for tests and tools.
         self.SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
         self.MAX_ANSWER_LENGTH = _int_env("FACILITATOR_MAX_ANSWER_LENGTH", 2000)
+        # How long a notice such as "N of M answered" waits to cover the changes arriving with
+        # it (facilitator/coalesce.py); 0 sends one after every change.
+        self.COALESCE_DELAY_S = float(os.environ.get("FACILITATOR_COALESCE_DELAY_S", "0.25"))
         self.MAX_QUESTION_LENGTH = _int_env("FACILITATOR_MAX_QUESTION_LENGTH", 1000)
         self.MAX_CONTENT_LENGTH = _int_env("FACILITATOR_MAX_UPLOAD_BYTES", 1024 * 1024)
         # Deliberately slow to compute; only the test suite turns it down.

@@ -39,6 +39,9 @@ def config_for(database_url: str) -> dict:
         "SERVER_NAME": "facilitator.test",
         # Fast hashing keeps each test short; production keeps the slow default.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # A notice after every change keeps socket tests simple; tests/test_coalesce.py and the
+        # real servers of the browser and multi-process tests use the coalesced default.
+        "COALESCE_DELAY_S": 0,
     }
 
 

@@ -1,7 +1,8 @@
 """The people in a load run: phones that join and answer, and the moderator who drives them.
 
 Each reacts to events the way its page does (static/js/phone.js, console.js): a phone
-asks for a fresh snapshot on `phase_changed`, the console on `question_opened`.
+asks for a fresh snapshot on `phase_changed`, the console on a `question_opened` that is not
+fresh (a reopened question, whose answers it must read back).
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ class Moderator:
         self.join_code = ""
         self.question_ids: list[int] = []
         self.console_syncs = 0
+        self.pending_syncs = 0  # resyncs asked for and not yet answered
         self._tasks: set[asyncio.Task] = set()
 
     async def prepare(self, questions: int = 3) -> None:
@@ -180,11 +182,16 @@ class Moderator:
         self.join_code = snapshot["meeting"]["join_code"]
         self.question_ids = [q["id"] for q in snapshot["questions"]]
 
-    def _question_opened(self, _data: dict, _at: float) -> None:
-        keep(self._tasks, self._resync())
+    def _question_opened(self, data: dict, _at: float) -> None:
+        if not data.get("fresh"):
+            self.pending_syncs += 1
+            keep(self._tasks, self._resync())
 
     async def _resync(self) -> None:
-        await self.console.call("sync_console", {})
+        try:
+            await self.console.call("sync_console", {})
+        finally:
+            self.pending_syncs -= 1
         self.console_syncs += 1
 
     async def open_round(self, participant_groups: dict[int, int], groups: int, question_id: int) -> None:

@@ -8,6 +8,7 @@ from facilitator.extensions import socketio
 from facilitator.joining.models import Participant
 from facilitator.live import payloads
 from facilitator.live.models import Answer
+from facilitator.live.progress import progress_changed
 from facilitator.live.service import answers_to, progress
 from facilitator.live.snapshots import projector_snapshot
 from facilitator.meetings.models import Meeting, Question
@@ -72,7 +73,7 @@ def answer_changed(meeting: Meeting, answer: Answer, *, skip_sid: str | None = N
     )
     if meeting.projector_shows_answers:
         _emit("answer_removed" if gone else "answer_changed", public, meeting, Audience.PROJECTOR)
-    _emit("progress", progress(answer.question), meeting, Audience.MODERATORS, Audience.PROJECTOR)
+    progress_changed(meeting.id, answer.question_id)
 
 
 def projector_settings_changed(meeting: Meeting) -> None:

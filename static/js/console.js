@@ -78,6 +78,17 @@ function render() {
   byId("answers").replaceChildren(...answers.map(answerItem));
 }
 
+// One question is live at a time: opening one closes the one before, as the server did.
+function questionChanged(question) {
+  if (question.status === "open") {
+    for (const other of state.questions) if (other.status === "open" && other.id !== question.id) other.status = "closed";
+  }
+  const index = state.questions.findIndex((q) => q.id === question.id);
+  if (index >= 0) state.questions[index] = question;
+  else state.questions.push(question);
+  state.question = question;
+}
+
 function breakoutRemaining() {
   const total = Math.max(0, Math.ceil((breakout.endsAt - (Date.now() + breakout.clockOffset)) / 1000));
   const pad = (n) => String(n).padStart(2, "0");
@@ -149,9 +160,22 @@ const live = connectLive({
     renderBreakout();
   },
   events: {
-    // The console is one screen per moderator: after a stage change it simply re-reads the truth.
-    question_opened: () => live.resync(),
-    question_closed: () => live.resync(),
+    // A fresh question has no answers yet: the event says all there is to know, and a room of
+    // thousands is not listed again on every push. A reopened one has answers: read them.
+    question_opened(data) {
+      if (!data.fresh) {
+        live.resync();
+        return;
+      }
+      questionChanged(data.question);
+      state.answers = new Map();
+      state.progress = data.progress || { question_id: data.question.id, answers: 0, answered: 0, participants: state.participants.length };
+      render();
+    },
+    question_closed(data) {
+      questionChanged(data.question);
+      render();
+    },
     answer_changed(answer) {
       if (state.question && answer.question_id === state.question.id) {
         state.answers.set(answer.id, answer);
