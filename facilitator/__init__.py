@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
 
-    from facilitator import db_setup, error_pages, i18n, security
+    from facilitator import db_setup, error_pages, i18n, security, throttle  # noqa: F401  (its model)
     from facilitator.accounts import cli as accounts_cli
     from facilitator.accounts import routes as accounts
 

@@ -25,12 +25,3 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting = relationship("Meeting")
-
-
-class FailedPasscode(db.Model):
-    """A wrong passcode, kept briefly so that guessing one is slowed down across processes."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

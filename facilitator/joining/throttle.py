@@ -1,37 +1,28 @@
-"""Slowing down passcode guessing: a few wrong tries per address, then a pause.
-
-Counted in the database, so every server process sees the same tries.
-"""
+"""Slowing down passcode guessing: a few wrong tries, then a pause (facilitator/throttle.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
-
+from facilitator import throttle
 from facilitator.extensions import db
-from facilitator.joining.models import FailedPasscode
-from facilitator.timeutil import utcnow
 
-WINDOW = timedelta(minutes=10)
-MAX_FAILURES = 10
+WRONG_PASSCODES = throttle.Limit("passcode", max_hits=10, window=timedelta(minutes=10))
+
+
+def _key(meeting_id: int, client: str) -> str:
+    return f"{meeting_id}:{client}"
 
 
 def is_blocked(meeting_id: int, client: str) -> bool:
-    since = utcnow() - WINDOW
-    failures = db.session.scalar(
-        select(func.count())
-        .select_from(FailedPasscode)
-        .where(
-            FailedPasscode.meeting_id == meeting_id,
-            FailedPasscode.client == client,
-            FailedPasscode.created_at >= since,
-        )
-    )
-    return failures >= MAX_FAILURES
+    return throttle.is_blocked(WRONG_PASSCODES, _key(meeting_id, client))
 
 
 def record_failure(meeting_id: int, client: str) -> None:
-    db.session.add(FailedPasscode(meeting_id=meeting_id, client=client[:64]))
-    db.session.execute(delete(FailedPasscode).where(FailedPasscode.created_at < utcnow() - WINDOW))
+    throttle.record(WRONG_PASSCODES, _key(meeting_id, client))
     db.session.commit()
+
+
+def is_counted(meeting_id: int, client: str) -> bool:
+    """Whether a wrong try from this client was counted (the address the app believes)."""
+    return throttle.hits(WRONG_PASSCODES, _key(meeting_id, client)) > 0
