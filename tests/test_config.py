@@ -4,7 +4,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from facilitator import config, create_app
 from facilitator.accounts.cli import create_moderator
