@@ -33,8 +33,12 @@ class ServerError(RuntimeError):
 class LiveServer:
     """One Facilitator server; restart() keeps the port, the database and the secret key."""
 
-    def __init__(self, workdir: Path, *, email: str, password: str) -> None:
+    def __init__(
+        self, workdir: Path, *, email: str, password: str, database_url: str | None = None, **env: str
+    ) -> None:
         self.workdir = workdir
+        self.database_url = database_url or f"sqlite:///{workdir / 'facilitator.sqlite3'}"
+        self.extra_env = env
         self.moderator_email = email
         self.moderator_password = password
         self.port = free_port()
@@ -50,7 +54,7 @@ class LiveServer:
             env.pop(name, None)
         env.update(
             {
-                "DATABASE_URL": f"sqlite:///{self.workdir / 'facilitator.sqlite3'}",
+                "DATABASE_URL": self.database_url,
                 "FACILITATOR_INSTANCE_DIR": str(self.workdir / "instance"),
                 # Fixed, so that moderator sessions and phone cookies survive restart().
                 "SECRET_KEY": "browser-tests-" + self.workdir.name,
@@ -58,6 +62,7 @@ class LiveServer:
                 "HOST": "127.0.0.1",
                 "PORT": str(self.port),
                 "PYTHONUNBUFFERED": "1",
+                **self.extra_env,
             }
         )
         return env
