@@ -79,10 +79,11 @@ def retry_after(limit: Limit, key: str) -> int:
     return max(1, math.ceil((rows[0] + limit.window - now).total_seconds()))
 
 
-def record(limit: Limit, key: str) -> None:
+def record(limit: Limit, key: str) -> ThrottleHit:
     """Counts one try; the caller commits. Tries older than the window are swept now and then."""
     now = utcnow()
-    db.session.add(ThrottleHit(scope=limit.scope, key=_key(key), created_at=now))
+    row = ThrottleHit(scope=limit.scope, key=_key(key), created_at=now)
+    db.session.add(row)
     # Sweeping on every try would make each one a table scan; one try in 50 keeps the table
     # small, since a row older than its window never counts again.
     if random.random() < 0.02:
@@ -91,6 +92,14 @@ def record(limit: Limit, key: str) -> None:
                 ThrottleHit.scope == limit.scope, ThrottleHit.created_at < now - limit.window
             )
         )
+    return row
+
+
+def forget(rows: list[ThrottleHit]) -> None:
+    """Takes back tries counted in advance that turned out fine; the caller commits."""
+    ids = [row.id for row in rows if row.id is not None]
+    if ids:
+        db.session.execute(delete(ThrottleHit).where(ThrottleHit.id.in_(ids)))
 
 
 def hit(limit: Limit, key: str) -> bool:

@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from facilitator.accounts import sessions
+from facilitator.accounts.forms import MIN_PASSWORD_LENGTH
 from facilitator.accounts.models import Moderator
 from facilitator.extensions import db
 
@@ -30,10 +32,27 @@ def register(app: Flask) -> None:
     @click.password_option(help="Asked for if not given.")
     def create_moderator_command(email: str, name: str, password: str) -> None:
         """Create a moderator account."""
-        if len(password) < 8:
-            raise click.ClickException("The password needs at least 8 characters.")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
         create_moderator(email, password, name)
         click.echo(f"Moderator {email} created.")
+
+    @app.cli.command("set-password")
+    @click.argument("email")
+    @click.password_option(help="Asked for if not given.")
+    def set_password_command(email: str, password: str) -> None:
+        """Set a moderator's password and log out every session of theirs."""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        address = email.strip().lower()
+        moderator = db.session.scalar(select(Moderator).where(func.lower(Moderator.email) == address))
+        if moderator is None:
+            raise click.ClickException(f"No moderator has the email {address}.")
+        moderator.set_password(password)
+        ended = sessions.end_all(moderator)
+        db.session.commit()
+        # Open sockets of those sessions, in the running server, close at its next sweep.
+        click.echo(f"Password of {address} changed; {len(ended)} session(s) logged out.")
 
     @app.cli.command("ensure-moderator")
     @click.option("--email", default="moderator@example.org", show_default=True)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
 from facilitator.passwords import hash_secret, secret_matches
@@ -22,3 +22,19 @@ class Moderator(db.Model):
 
     def check_password(self, password: str) -> bool:
         return secret_matches(self.password_hash, password)
+
+
+class ModeratorSession(db.Model):
+    """One login: the browser's cookie carries a random token, only its hash is stored here.
+
+    Deleting the row ends the session everywhere at once: at logout, at a password change
+    (every other session), or when it has been idle too long.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("moderator.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    moderator: Mapped[Moderator] = relationship()
