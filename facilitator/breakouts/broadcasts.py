@@ -25,6 +25,8 @@ def _emit(event: str, data: dict, meeting_id: int, *audiences: Audience) -> None
 
 def phase_changed(meeting: Meeting) -> None:
     _emit("phase_changed", {"revision": meeting.revision}, meeting.id, *EVERYONE)
+    # Opening the walls widens what a rapporteur may read on the synthesis page.
+    synthesis_changed(meeting.id)
 
 
 def cockpit_changed(meeting_id: int) -> None:

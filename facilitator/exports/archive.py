@@ -52,6 +52,7 @@ from facilitator.meetings.models import (
     QuestionStatus,
 )
 from facilitator.synthesis.models import MAX_LABEL_LENGTH, SynthesisTheme, ThemeAnswer
+from facilitator.text import clean_tree
 from facilitator.timeutil import isoformat_utc, utcnow
 
 ARCHIVE_FORMAT = "facilitator.meeting-archive"
@@ -61,7 +62,7 @@ ARCHIVE_VERSION = 1
 
 # What an archive may say about a participant, by the meeting's attribution rule (the same rule as
 # author_label): named archives keep the whole profile, affiliation ones no name, anonymous ones
-# nothing but an id that exists only in this file.
+# nothing but an id that exists only in this file and that nothing else in the file refers to.
 PARTICIPANT_FIELDS: dict[str, tuple[str, ...]] = {
     Attribution.NAMED: ("display_name", "country", "organisation", "language"),
     Attribution.AFFILIATION: ("country", "organisation"),
@@ -87,6 +88,14 @@ def participant_fields(attribution: str) -> tuple[str, ...]:
     return PARTICIPANT_FIELDS.get(attribution, ())
 
 
+def links_people(attribution: str) -> bool:
+    """Whether an archive may say which answers, votes, groups and rapporteur roles belong to the
+    same person. Not in an anonymous meeting (nor under a rule this code does not know): one code
+    per person across answers, votes and groups would let anyone who knows one of them (a
+    rapporteur named at report-back, a group's members) follow that person through everything."""
+    return attribution in (Attribution.NAMED, Attribution.AFFILIATION)
+
+
 # -- export -------------------------------------------------------------------------------------
 
 
@@ -110,8 +119,9 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
         )
     )
     fields = participant_fields(meeting.attribution)
+    linked = links_people(meeting.attribution)
     order = list(participants)
-    if meeting.attribution not in (Attribution.NAMED, Attribution.AFFILIATION):
+    if not linked:
         # Numbered in joining order, ids would tell who came first; shuffled, they tell nothing.
         random.SystemRandom().shuffle(order)
     person_ids = {p.id: f"p{index}" for index, p in enumerate(order, start=1)}
@@ -192,28 +202,23 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
                         "number": g.number,
                         "name": g.name,
                         "capacity": g.capacity,
-                        "rapporteur": person_ids.get(g.rapporteur_id),
                         "questions": [question_ids[q] for q in g.question_ids if q in question_ids],
-                        "members": [person_ids[p] for p in members[g.id] if p in person_ids],
                     }
+                    | (
+                        {
+                            "rapporteur": person_ids.get(g.rapporteur_id),
+                            "members": [person_ids[p] for p in members[g.id] if p in person_ids],
+                        }
+                        if linked
+                        else {}
+                    )
                     for g in r.groups
                 ],
             }
             for r in rounds
         ],
         "answers": [
-            {
-                "id": answer_ids[a.id],
-                "question": question_ids[a.question_id],
-                "group": group_ids.get(a.group_id),
-                "author": person_ids[a.participant_id],
-                "text": a.text,
-                "created_at": isoformat_utc(a.created_at),
-                "updated_at": isoformat_utc(a.updated_at),
-                "votes": len(voters[a.id]),
-                "voters": [person_ids[p] for p in voters[a.id]],
-            }
-            for a in answers
+            _answer(a, answer_ids, question_ids, group_ids, person_ids, voters[a.id], linked) for a in answers
         ],
         "summaries": [
             {
@@ -227,6 +232,33 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
         ],
         "themes": _themes(report, question_ids, answer_ids),
     }
+
+
+def _answer(
+    answer: Answer,
+    answer_ids: dict[int, str],
+    question_ids: dict[int, str],
+    group_ids: dict[int, str],
+    person_ids: dict[int, str],
+    voters: list[int],
+    linked: bool,
+) -> dict:
+    entry: dict[str, Any] = {
+        "id": answer_ids[answer.id],
+        "question": question_ids[answer.question_id],
+        "group": group_ids.get(answer.group_id),
+    }
+    if linked:
+        entry["author"] = person_ids[answer.participant_id]
+    entry |= {
+        "text": answer.text,
+        "created_at": isoformat_utc(answer.created_at),
+        "updated_at": isoformat_utc(answer.updated_at),
+        "votes": len(voters),
+    }
+    if linked:
+        entry["voters"] = [person_ids[p] for p in voters]
+    return entry
 
 
 def _scalar(value: object) -> bool:
@@ -284,7 +316,8 @@ def import_archive(data: object, owner: Moderator) -> Meeting:
     Everything is checked before anything is written, and the meeting is committed in one
     transaction: on any error the session is rolled back and the database is as it was.
     """
-    parsed = _parse(data)
+    # Imported text obeys the same rule as typed text.
+    parsed = _parse(clean_tree(data))
     try:
         meeting = _write(parsed, owner)
         db.session.commit()
@@ -449,6 +482,7 @@ def _parse(data: object) -> dict:
         }
 
     attribution = settings.attribution
+    linked = links_people(attribution)
     allowed = set(participant_fields(attribution))
     people: dict[str, dict] = {}
     for index, raw in enumerate(_list(data, "participants", "")):
@@ -541,16 +575,20 @@ def _parse(data: object) -> dict:
         if group is not None and question not in groups[group]["questions"]:
             raise _fail(_at(path, "question"), "is not one of the questions of the answer's group.")
         created_at = _moment(raw, "created_at", path)
-        voters = _refs(
-            raw, "voters", path, people, "participant", repeat="a participant votes once per answer."
-        )
         votes = _whole(raw, "votes", path, low=0, high=MAX_ITEMS)
-        if votes != len(voters):
-            raise _fail(_at(path, "votes"), f"says {votes} but {len(voters)} voters are listed.")
+        # An anonymous archive says how many voted, not who, and not who wrote the answer.
+        voters: list[str] | None = None
+        if linked or raw.get("voters") is not None:
+            voters = _refs(
+                raw, "voters", path, people, "participant", repeat="a participant votes once per answer."
+            )
+            if votes != len(voters):
+                raise _fail(_at(path, "votes"), f"says {votes} but {len(voters)} voters are listed.")
         answers[key] = {
             "question": question,
             "group": group,
-            "author": _ref(raw, "author", path, people, "participant"),
+            "author": _ref(raw, "author", path, people, "participant", nullable=not linked),
+            "votes": votes,
             "text": _text(raw, "text", path, limit=MAX_TEXT_CHARS),
             "created_at": created_at,
             "updated_at": _moment(raw, "updated_at", path, nullable=True) or created_at,
@@ -619,6 +657,37 @@ def _locked_token_hash() -> str:
     # Real token hashes are 64 hexadecimal digits; this value can never equal one, so no phone
     # can ever be recognised as this participant.
     return "imported-" + secrets.token_hex(24)
+
+
+class _StandIns:
+    """Who an anonymous archive's answers and votes are stored under, since every answer and vote
+    needs a participant: the archive's own participants, who carry no profile, in turn, and more
+    only when an answer has more votes than the meeting had people. Counts stay true; the links are
+    not real and no export of the imported meeting shows them (it is anonymous too)."""
+
+    def __init__(self, meeting: Meeting, people: list[Participant]) -> None:
+        self.meeting = meeting
+        self.people = people
+        self.turn = 0
+
+    def _extra(self) -> Participant:
+        person = Participant(meeting_id=self.meeting.id, token_hash=_locked_token_hash(), display_name="")
+        db.session.add(person)
+        db.session.flush()
+        self.people.append(person)
+        return person
+
+    def author(self) -> Participant:
+        if not self.people:
+            return self._extra()
+        person = self.people[self.turn % len(self.people)]
+        self.turn += 1
+        return person
+
+    def voters(self, count: int) -> list[Participant]:
+        while len(self.people) < count:
+            self._extra()
+        return self.people[:count]
 
 
 def _write(parsed: dict, owner: Moderator) -> Meeting:
@@ -702,12 +771,14 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
                 for p in group_item["members"]
             )
 
+    stand_ins = _StandIns(meeting, list(people.values()))
     answers: dict[str, Answer] = {}
     for index, (key, item) in enumerate(parsed["answers"].items(), start=1):
+        author = people[item["author"]] if item["author"] else stand_ins.author()
         answers[key] = Answer(
             question_id=questions[item["question"]].id,
             group_id=groups[item["group"]].id if item["group"] else None,
-            participant_id=people[item["author"]].id,
+            participant_id=author.id,
             # Unique per participant, and in the form phones use, so resends can never collide.
             client_id=f"archive-{index:08d}",
             text=item["text"],
@@ -717,9 +788,13 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
     db.session.add_all(answers.values())
     db.session.flush()
     db.session.add_all(
-        Vote(answer_id=answers[key].id, participant_id=people[voter].id)
+        Vote(answer_id=answers[key].id, participant_id=voter.id)
         for key, item in parsed["answers"].items()
-        for voter in item["voters"]
+        for voter in (
+            [people[v] for v in item["voters"]]
+            if item["voters"] is not None
+            else stand_ins.voters(item["votes"])
+        )
     )
     for item in parsed["summaries"]:
         summary = GroupSummary(

@@ -1,4 +1,5 @@
-"""Downloading the report or the archive from the synthesis page: moderators and rapporteurs only."""
+"""Downloading the report or the archive from the synthesis page: the moderator, and rapporteurs
+only where the moderator allowed it and every wall is open (facilitator/synthesis/access.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from facilitator.exports.docx import to_docx
 from facilitator.exports.markdown import to_markdown
 from facilitator.exports.report import build_report
 from facilitator.exports.tabular import to_csv
-from facilitator.synthesis.access import curator_or_404
+from facilitator.synthesis.access import editor_or_404
 from facilitator.synthesis.report import curated_themes
 
 bp = Blueprint("exports", __name__)
@@ -37,7 +38,7 @@ def file_stem(title: str) -> str:
 def download(meeting_id: int, fmt: str) -> Response:
     if fmt not in MEDIA_TYPES:
         abort(404)
-    curator = curator_or_404(meeting_id)
+    curator = editor_or_404(meeting_id)
     meeting = curator.meeting
     report = build_report(meeting, themes_for=curated_themes())
     if fmt == "docx":

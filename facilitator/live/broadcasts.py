@@ -10,7 +10,7 @@ from facilitator.live import payloads
 from facilitator.live.models import Answer
 from facilitator.live.progress import progress_changed
 from facilitator.live.service import answers_to, progress
-from facilitator.live.snapshots import projector_snapshot
+from facilitator.live.snapshots import projector_joined, projector_snapshot
 from facilitator.meetings.models import Meeting, Question
 from facilitator.rooms import Audience, group_room, meeting_room, participant_room
 from facilitator.synthesis.broadcasts import synthesis_changed
@@ -23,7 +23,8 @@ def _emit(event: str, data: dict, meeting: Meeting, *audiences: Audience) -> Non
 
 def participant_joined(meeting: Meeting, participant: Participant) -> None:
     data = {"participant": payloads.participant_payload(participant)}
-    _emit("participant_joined", data, meeting, Audience.MODERATORS, Audience.PROJECTOR)
+    _emit("participant_joined", data, meeting, Audience.MODERATORS)
+    _emit("participant_joined", projector_joined(meeting, participant), meeting, Audience.PROJECTOR)
     presence_changed(meeting.id)
 
 

@@ -7,7 +7,7 @@ truth from here: everything is read from the database, nothing from memory.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from facilitator.breakouts import payloads as breakout_payloads
 from facilitator.breakouts.snapshots import wall_state
@@ -16,7 +16,7 @@ from facilitator.joining.models import Participant
 from facilitator.live import payloads
 from facilitator.live.models import Answer
 from facilitator.live.service import answers_to, progress
-from facilitator.meetings.models import Meeting, QuestionStatus
+from facilitator.meetings.models import Attribution, Meeting, QuestionStatus
 from facilitator.timeutil import isoformat_utc, utcnow
 
 
@@ -97,6 +97,29 @@ def console_snapshot(meeting: Meeting) -> dict:
     )
 
 
+def participant_count(meeting_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Participant).where(Participant.meeting_id == meeting_id)
+    )
+
+
+def projector_people(meeting: Meeting) -> dict:
+    """Who the lobby lists: by name where answers are attributed, otherwise only how many joined.
+    In an anonymous meeting a wall of names (or a list of ids) would be a roll call to set against
+    everything else the room sees."""
+    if meeting.attribution in (Attribution.NAMED, Attribution.AFFILIATION):
+        people = _participants(meeting)
+        return {"participants": people, "participant_count": len(people)}
+    return {"participants": [], "participant_count": participant_count(meeting.id)}
+
+
+def projector_joined(meeting: Meeting, participant: Participant) -> dict:
+    """The projector's participant_joined frame, by the same rule as projector_people."""
+    if meeting.attribution in (Attribution.NAMED, Attribution.AFFILIATION):
+        return {"participant": payloads.participant_payload(participant)}
+    return {"participant": None, "participant_count": participant_count(meeting.id)}
+
+
 def projector_snapshot(meeting: Meeting) -> dict:
     question = meeting.current_question
     show_answers = meeting.projector_shows_answers and question is not None
@@ -104,7 +127,7 @@ def projector_snapshot(meeting: Meeting) -> dict:
         meeting,
         {
             **_common(meeting),
-            "participants": _participants(meeting),
+            **projector_people(meeting),
             "answers": [
                 payloads.public_answer_payload(meeting, answer)
                 for answer in (answers_to(question, include_hidden=False) if show_answers else [])

@@ -6,6 +6,9 @@ in an anonymous meeting no payload here carries anything about who wrote what.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from flask_babel import gettext
 from sqlalchemy import Row, select
 
 from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary
@@ -60,14 +63,20 @@ def theme_payload(synthesis: QuestionSynthesis, labels: dict[int, str | None], t
     }
 
 
-def summaries_payload(meeting: Meeting, question: Question) -> list[dict]:
-    rows = db.session.execute(
+def summaries_payload(
+    meeting: Meeting, question: Question, groups: Collection[int] | None = None
+) -> list[dict]:
+    """Each group's summary; with `groups`, only theirs (a rapporteur's view during a round)."""
+    query = (
         select(GroupSummary, BreakoutGroup, BreakoutRound)
         .join(BreakoutGroup, BreakoutGroup.id == GroupSummary.group_id)
         .join(BreakoutRound, BreakoutRound.id == BreakoutGroup.round_id)
         .where(GroupSummary.question_id == question.id, BreakoutRound.meeting_id == meeting.id)
         .order_by(BreakoutRound.number, BreakoutGroup.number)
-    ).all()
+    )
+    if groups is not None:
+        query = query.where(BreakoutGroup.id.in_(list(groups)))
+    rows = db.session.execute(query).all()
     rapporteur_ids = {group.rapporteur_id for _, group, _ in rows if group.rapporteur_id}
     rapporteurs = {
         p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(rapporteur_ids)))
@@ -88,7 +97,51 @@ def summaries_payload(meeting: Meeting, question: Question) -> list[dict]:
     return result
 
 
-def question_payload(meeting: Meeting, synthesis: QuestionSynthesis) -> dict:
+def scoped(synthesis: QuestionSynthesis, groups: Collection[int]) -> QuestionSynthesis:
+    """The synthesis as a reader of these groups only may see it: their answers, and themes cut
+    down to those answers. A theme that also holds answers of groups out of sight gets a neutral
+    label and no "shared" mark: its name and its reach were drawn from words the reader may not read.
+    """
+    answers = [a for a in synthesis.answers if a.group_id is not None and a.group_id in groups]
+    keep = {a.id for a in answers}
+    themes: list[ThemeView] = []
+    for theme in synthesis.themes:
+        mine = [a for a in theme.answers if a.id in keep]
+        if not mine:
+            continue
+        if len(mine) == len(theme.answers):
+            themes.append(theme)
+            continue
+        label = gettext("Theme %(number)s", number=len(themes) + 1)
+        themes.append(
+            ThemeView(
+                id=theme.id,
+                label=label,
+                automatic_label=label,
+                renamed=False,
+                hidden=theme.hidden,
+                shared=False,
+                groups=sorted({synthesis.places[a.id] for a in mine if synthesis.places.get(a.id)}),
+                votes=sum(synthesis.votes.get(a.id, 0) for a in mine),
+                answers=mine,
+                pinned=theme.pinned & keep,
+            )
+        )
+    return QuestionSynthesis(
+        question=synthesis.question,
+        themes=themes,
+        answers=answers,
+        votes={i: n for i, n in synthesis.votes.items() if i in keep},
+        places={i: place for i, place in synthesis.places.items() if i in keep},
+    )
+
+
+def question_payload(
+    meeting: Meeting, synthesis: QuestionSynthesis, groups: Collection[int] | None = None
+) -> dict:
+    """The question as the page shows it; with `groups`, as a reader of those groups only sees it."""
+    if groups is not None:
+        synthesis = scoped(synthesis, groups)
     question = synthesis.question
     kind, number = question_label_parts(meeting, question)
     pinned = {answer_id for theme in synthesis.themes for answer_id in theme.pinned}
@@ -103,7 +156,7 @@ def question_payload(meeting: Meeting, synthesis: QuestionSynthesis) -> dict:
         "answer_count": len(synthesis.answers),
         "group_count": len({place for place in synthesis.places.values() if place}),
         "themes": [theme_payload(synthesis, labels, theme) for theme in synthesis.themes],
-        "summaries": summaries_payload(meeting, question),
+        "summaries": summaries_payload(meeting, question, groups),
         "top_answers": [
             answer_payload(synthesis, labels, a, a.id in pinned) for a in supported[:TOP_ANSWERS]
         ],

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from facilitator.extensions import db
-from facilitator.meetings.models import Meeting
 from facilitator.synthesis import broadcasts, payloads, service
-from facilitator.synthesis.access import Curator, curator_or_404
+from facilitator.synthesis.access import Curator, curator_or_404, editor_or_404
 from facilitator.synthesis.messages import page_messages
 
 bp = Blueprint("synthesis", __name__)
@@ -35,22 +34,42 @@ def projector(meeting_id: int) -> str:
     return _page(meeting_id, projector=True)
 
 
-def questions_data(meeting: Meeting, question_id: int | None = None) -> list[dict]:
+def questions_data(curator: Curator, question_id: int | None = None) -> list[dict]:
+    """What this reader may see of the synthesis (see access.py), question by question."""
+    meeting = curator.meeting
     places = service.group_places(meeting.id)
     chosen = [q for q in meeting.questions if question_id is None or q.id == question_id]
     # Ad-hoc questions nobody answered were asides; the guiding questions always have a section.
-    return [
-        payloads.question_payload(meeting, synthesis)
-        for synthesis in (service.synthesize(question, places) for question in chosen)
-        if synthesis.answers or synthesis.question.kind == "guiding"
-    ]
+    # Themes are computed over every answer (they are stored and shared), then cut to the view.
+    shown = (
+        payloads.question_payload(meeting, service.synthesize(question, places), curator.groups)
+        for question in chosen
+    )
+    return [q for q in shown if q["answer_count"] or q["kind"] == "guiding"]
+
+
+def _view(curator: Curator) -> dict:
+    """What the page must know of its reader: a reader whose rights change reloads the page."""
+    return {"whole": curator.sees_everything, "may_curate": curator.may_curate}
 
 
 @bp.get("/meetings/<int:meeting_id>/synthesis/data")
 def data(meeting_id: int):
     curator = curator_or_404(meeting_id)
     question_id = request.args.get("question", type=int)
-    return jsonify(questions=questions_data(curator.meeting, question_id))
+    return jsonify(questions=questions_data(curator, question_id), view=_view(curator))
+
+
+@bp.post("/meetings/<int:meeting_id>/synthesis/settings")
+def settings(meeting_id: int):
+    """The moderator's switch: may rapporteurs curate and download once every wall is open."""
+    curator = curator_or_404(meeting_id)
+    if not curator.is_moderator:
+        abort(404)
+    curator.meeting.rapporteurs_curate = request.form.get("rapporteurs_curate") == "on"
+    db.session.commit()
+    broadcasts.synthesis_changed(meeting_id)
+    return redirect(url_for("synthesis.page", meeting_id=meeting_id))
 
 
 def _payload() -> dict:
@@ -63,7 +82,7 @@ def _payload() -> dict:
 def _done(curator: Curator, question_id: int):
     db.session.commit()
     broadcasts.synthesis_changed(curator.meeting.id, question_id)
-    return jsonify(ok=True, questions=questions_data(curator.meeting, question_id))
+    return jsonify(ok=True, questions=questions_data(curator, question_id), view=_view(curator))
 
 
 def _refused(error: service.SynthesisError):
@@ -73,7 +92,7 @@ def _refused(error: service.SynthesisError):
 
 @bp.post("/meetings/<int:meeting_id>/synthesis/themes/<int:theme_id>")
 def update_theme(meeting_id: int, theme_id: int):
-    curator = curator_or_404(meeting_id)
+    curator = editor_or_404(meeting_id)
     payload = _payload()
     label, hidden = payload.get("label"), payload.get("hidden")
     if (
@@ -95,7 +114,7 @@ def update_theme(meeting_id: int, theme_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/synthesis/themes/<int:theme_id>/merge")
 def merge_theme(meeting_id: int, theme_id: int):
-    curator = curator_or_404(meeting_id)
+    curator = editor_or_404(meeting_id)
     into = _payload().get("into")
     if not isinstance(into, int) or isinstance(into, bool):
         return jsonify(ok=False, error=_("This request is malformed.")), 400
@@ -111,7 +130,7 @@ def merge_theme(meeting_id: int, theme_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/synthesis/answers/<int:answer_id>")
 def update_answer(meeting_id: int, answer_id: int):
-    curator = curator_or_404(meeting_id)
+    curator = editor_or_404(meeting_id)
     payload = _payload()
     theme_id, pinned = payload.get("theme"), payload.get("pinned")
     valid_theme = (

@@ -24,6 +24,7 @@ from facilitator.live.models import Answer
 from facilitator.meetings.models import Question
 from facilitator.synthesis import themes
 from facilitator.synthesis.models import MAX_LABEL_LENGTH, SynthesisTheme, ThemeAnswer
+from facilitator.text import clean_line
 
 # Questions whose text features stay in memory between computations; the rest are read again.
 CACHED_QUESTIONS = 32
@@ -210,7 +211,7 @@ def _meeting_of(question_id: int) -> int | None:
 
 def rename(theme: SynthesisTheme, label: str) -> None:
     """An empty label gives the theme its automatic label back."""
-    label = " ".join(label.split())
+    label = clean_line(label)
     if len(label) > MAX_LABEL_LENGTH:
         raise SynthesisError(N_("A theme's name can have at most %(max)s characters."), max=MAX_LABEL_LENGTH)
     theme.custom_label = label or None

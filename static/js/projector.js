@@ -10,7 +10,8 @@ const config = pageConfig();
 const state = {
   question: null,
   answers: new Map(),
-  participants: [],
+  participants: [], // by name where answers are attributed; empty in an anonymous meeting
+  participantCount: 0,
   progress: null,
   showAnswers: false,
   breakout: null, // snapshot.breakout, as wall_state made it
@@ -64,7 +65,7 @@ function render() {
   byId("report-stage").hidden = current !== "report";
   if (current === "round") renderRound();
   if (current === "report") renderReportStage();
-  byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
+  byId("participant-count").textContent = t("participants_count", { count: state.participantCount });
   byId("people").replaceChildren(
     ...state.participants.map((p) => el("li", { dir: "auto", text: p.display_name || p.country || "—" })),
   );
@@ -124,6 +125,7 @@ const live = connectLive({
   onSnapshot(snapshot) {
     state.showAnswers = snapshot.meeting.projector_shows_answers;
     state.participants = snapshot.participants;
+    state.participantCount = snapshot.participant_count ?? snapshot.participants.length;
     applyBreakout(snapshot.breakout, snapshot.server_time);
     applyStage(snapshot);
   },
@@ -154,8 +156,12 @@ const live = connectLive({
         render();
       }
     },
-    participant_joined({ participant }) {
-      if (!state.participants.some((p) => p.id === participant.id)) state.participants.push(participant);
+    participant_joined({ participant, participant_count: count }) {
+      if (participant && !state.participants.some((p) => p.id === participant.id)) {
+        state.participants.push(participant);
+        state.participantCount = state.participants.length;
+      }
+      if (typeof count === "number") state.participantCount = count;
       render();
     },
   },

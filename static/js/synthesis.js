@@ -38,7 +38,17 @@ async function fetchQuestions(questionId) {
   const url = questionId ? `${config.data_url}?question=${questionId}` : config.data_url;
   const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
   if (!response.ok) throw new Error(response.statusText || String(response.status));
-  return (await response.json()).questions;
+  const reply = await response.json();
+  checkView(reply.view);
+  return reply.questions;
+}
+
+// What this reader may see and do was decided when the page was served; once the moderator
+// opens the walls or changes the rapporteurs' rights, the page and its socket start afresh.
+function checkView(view) {
+  if (view && (view.whole !== config.view.whole || view.may_curate !== config.view.may_curate)) {
+    window.location.reload();
+  }
 }
 
 async function post(path, payload) {
@@ -51,6 +61,7 @@ async function post(path, payload) {
     });
     const reply = await response.json().catch(() => ({ ok: false, error: response.statusText }));
     showError(reply.ok ? "" : reply.error);
+    checkView(reply.view);
     if (reply.questions) merge(reply.questions);
     else scheduleRefresh(ALL);
     return reply.ok;
@@ -211,6 +222,7 @@ function focusTheme(themeId) {
 }
 
 function themeTools(question, theme, heading) {
+  if (!config.view.may_curate) return null;
   const others = question.themes.filter((other) => other.id !== theme.id && !other.hidden);
   const target = selectOf(t("merge_into"), others.map((other) => [other.id, other.label]));
   target.setAttribute("aria-label", t("merge_label", { label: theme.label }));
@@ -245,6 +257,7 @@ function moveTool(question, theme, answer, opener) {
 }
 
 function answerTools(question, theme, answer) {
+  if (!config.view.may_curate) return null;
   const opener = el("button", { type: "button", class: "button small", text: t("move_to"),
     onclick: () => moveTool(question, theme, answer, opener) });
   return el(

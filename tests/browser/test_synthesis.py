@@ -120,6 +120,9 @@ def test_synthesis_after_a_breakout_round(browser: Browser, server: LiveServer, 
     expect_confirm(cockpit, "Close the round now for every group?")
     cockpit.locator("#close-round").click()
     expect(cockpit.locator("#report-card")).to_be_visible()
+    # Until the walls are open, a rapporteur's synthesis shows only their own group.
+    cockpit.locator("#publish-walls").click()
+    expect(cockpit.locator("#unpublish-walls")).to_be_visible()
 
     # The synthesis: what both groups said is shared, the first group's own point stays distinct.
     cockpit.get_by_role("link", name="Synthesis of all groups").click()
@@ -237,5 +240,8 @@ def test_synthesis_after_a_breakout_round(browser: Browser, server: LiveServer, 
     expect(reporter).to_have_url(f"{server.base_url}/meetings/{meeting_id}/synthesis")
     expect_connected(reporter)
     expect(theme_card(reporter, WALLS[0][0]).locator("h4")).to_have_text(RENAMED)
+    # Reading, not curating or downloading: the moderator has not allowed rapporteurs to edit.
+    expect(reporter.locator(".curation")).to_have_count(0)
+    expect(reporter.locator(".export-card")).to_have_count(0)
     width = reporter.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["viewport"]["width"] + 1, f"the synthesis scrolls sideways on a phone: {width}"

@@ -42,9 +42,17 @@ def text_of(fmt: str, body: bytes) -> str:
     return body.decode("utf-8-sig")
 
 
+def open_walls_and_let_rapporteurs_curate(held_meeting) -> None:
+    round_ = group(held_meeting.group_ids[0]).round
+    round_.walls_published = True
+    held_meeting.meeting().rapporteurs_curate = True
+    db.session.commit()
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_moderator_and_rapporteur_download_every_format(app, held, fmt):
     meeting = held()
+    open_walls_and_let_rapporteurs_curate(meeting)
     rapporteur = db.session.get(Participant, group(meeting.group_ids[1]).rapporteur_id)
     for browser in (moderator(app, meeting), with_cookie(app, rapporteur)):
         response = browser.get(f"/meetings/{meeting.meeting_id}/export.{fmt}")
@@ -114,3 +122,21 @@ def test_file_names_are_safe_everywhere():
     assert file_stem("Réunion / 5 juillet: «bilan»") == "Reunion-5-juillet-bilan"
     assert file_stem("مؤتمر") == "meeting"
     assert file_stem('a"b\r\nc') == "a-b-c"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_rapporteur_downloads_only_once_walls_are_open_and_the_moderator_allows_it(app, held, fmt):
+    meeting = held()
+    rapporteur = db.session.get(Participant, group(meeting.group_ids[1]).rapporteur_id)
+    browser = with_cookie(app, rapporteur)
+    url = f"/meetings/{meeting.meeting_id}/export.{fmt}"
+    # The round is closed but its walls are not open: the report holds the other group's text.
+    assert browser.get(url).status_code == 404
+    meeting.meeting().rapporteurs_curate = True
+    db.session.commit()
+    assert browser.get(url).status_code == 404
+    open_walls_and_let_rapporteurs_curate(meeting)
+    assert browser.get(url).status_code == 200
+    meeting.meeting().rapporteurs_curate = False
+    db.session.commit()
+    assert browser.get(url).status_code == 404

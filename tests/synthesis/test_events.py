@@ -80,3 +80,28 @@ def test_a_new_answer_tells_the_page_which_question_changed(app, live_room):
     frames = heard(page)
     assert frames == [{"question_id": world.question_ids[0]}]
     assert PEOPLE[0][0] not in repr(frames) and "Train repair teams" not in repr(frames)
+
+
+def test_a_rapporteur_who_sees_one_group_hears_only_about_its_questions(app, held):
+    from facilitator.joining.identity import COOKIE_NAME, hash_token, new_token
+    from facilitator.synthesis.broadcasts import synthesis_changed
+
+    meeting = held()  # the round is closed and its walls are not open
+    token = new_token()
+    db.session.get(Participant, group(meeting.group_ids[0]).rapporteur_id).token_hash = hash_token(token)
+    db.session.commit()
+    browser = app.test_client()
+    browser.set_cookie(COOKIE_NAME, token, domain="facilitator.test")
+    page = listen(app, browser, meeting.meeting_id)
+    plenary_only = meeting.question_ids[2]  # the groups worked on the first two questions
+    with app.app_context():
+        synthesis_changed(meeting.meeting_id, plenary_only)
+        synthesis_changed(meeting.meeting_id, meeting.question_ids[0])
+        synthesis_changed(meeting.meeting_id)
+    assert heard(page) == [{"question_id": meeting.question_ids[0]}, {"question_id": None}]
+    group(meeting.group_ids[0]).round.walls_published = True
+    db.session.commit()
+    whole = listen(app, browser, meeting.meeting_id)
+    with app.app_context():
+        synthesis_changed(meeting.meeting_id, plenary_only)
+    assert heard(whole) == [{"question_id": plenary_only}]

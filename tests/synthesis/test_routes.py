@@ -62,19 +62,121 @@ def test_the_moderator_sees_every_question_with_themes_summaries_and_top_answers
     assert any(q["kind"] == "adhoc" for q in data), "an answered ad-hoc question has its section"
 
 
-def test_a_rapporteur_may_see_and_curate_but_not_other_participants(app, held):
+def open_walls(held_meeting, *, rapporteurs_curate: bool = False) -> None:
+    round_ = group(held_meeting.group_ids[0]).round
+    round_.walls_published = True
+    held_meeting.meeting().rapporteurs_curate = rapporteurs_curate
+    db.session.commit()
+
+
+# What only the second group and the plenary wrote, and who is in the second group.
+SECOND_GROUP_TEXTS = ("Solar pumps for the dry season", "Solar pumping where the grid is far.")
+PLENARY_TEXTS = ("Fund the village wells first", "Train local repair teams", "Share the budget openly")
+
+
+def second_group_names(held_meeting) -> list[str]:
+    members = group(held_meeting.group_ids[1]).members
+    return [m.participant.display_name for m in members]
+
+
+def test_a_rapporteur_sees_only_their_own_group_until_the_walls_open(app, held):
     meeting = held()
     reporter = rapporteur(app, meeting)
-    assert reporter.get(f"/meetings/{meeting.meeting_id}/synthesis").status_code == 200
+    url = f"/meetings/{meeting.meeting_id}/synthesis/data"
+    body = reporter.get(url).get_data(as_text=True)
+    assert "Map every water point" in body and "Water points first" in body
+    for text in (*SECOND_GROUP_TEXTS, *PLENARY_TEXTS, *second_group_names(meeting)):
+        assert text not in body, text
+    data = reporter.get(url).get_json()
+    assert data["view"] == {"whole": False, "may_curate": False}
+    first = next(q for q in data["questions"] if q["id"] == meeting.question_ids[0])
+    assert [s["group"] for s in first["summaries"]] == ["Group 1"]
+    assert first["answer_count"] == 2 and not any(t["shared"] for t in first["themes"])
+    assert not any(q["kind"] == "adhoc" for q in data["questions"]), "plenary questions stay out"
+    page = reporter.get(f"/meetings/{meeting.meeting_id}/synthesis").get_data(as_text=True)
+    assert 'id="partial-view"' in page and "export.docx" not in page and "rapporteurs_curate" not in page
+
+    open_walls(meeting)
+    data = reporter.get(url).get_json()
+    body = reporter.get(url).get_data(as_text=True)
+    assert data["view"] == {"whole": True, "may_curate": False}
+    assert all(text in body for text in (*SECOND_GROUP_TEXTS, *PLENARY_TEXTS))
+    # The moderator sees it all from the start.
+    assert moderator(app, meeting).get(url).get_json()["view"] == {"whole": True, "may_curate": True}
+
+
+def test_a_theme_shared_with_a_hidden_group_shows_no_label_drawn_from_it(app, held):
+    meeting = held()
+    moderator_themes = themes_of(
+        moderator(app, meeting).get(f"/meetings/{meeting.meeting_id}/synthesis/data"), meeting.question_ids[0]
+    )
+    mixed = {
+        t["id"] for t in moderator_themes if {a["place"] for a in t["answers"]} == {"Group 1", "Group 2"}
+    }
+    for theme_id in mixed:
+        db.session.get(SynthesisTheme, theme_id).custom_label = "Solar pumps everywhere"
+    db.session.commit()
+    body = (
+        rapporteur(app, meeting).get(f"/meetings/{meeting.meeting_id}/synthesis/data").get_data(as_text=True)
+    )
+    assert "Solar" not in body
+
+
+def test_curation_is_the_moderators_unless_rapporteurs_are_allowed_after_the_walls_open(app, held):
+    meeting = held()
+    reporter = rapporteur(app, meeting)
     themes = themes_of(
         reporter.get(f"/meetings/{meeting.meeting_id}/synthesis/data"), meeting.question_ids[0]
     )
-    reply = reporter.post(
-        f"/meetings/{meeting.meeting_id}/synthesis/themes/{themes[0]['id']}",
-        json={"label": "By a rapporteur"},
-    )
-    assert reply.status_code == 200 and reply.get_json()["ok"]
+    theme_url = f"/meetings/{meeting.meeting_id}/synthesis/themes/{themes[0]['id']}"
+    answer_url = f"/meetings/{meeting.meeting_id}/synthesis/answers/{themes[0]['answers'][0]['id']}"
 
+    def tries() -> list[int]:
+        return [
+            reporter.post(theme_url, json={"label": "By a rapporteur"}).status_code,
+            reporter.post(theme_url, json={"hidden": True}).status_code,
+            reporter.post(answer_url, json={"pinned": True}).status_code,
+            reporter.post(f"{theme_url}/merge", json={"into": themes[0]["id"]}).status_code,
+        ]
+
+    assert tries() == [404] * 4
+    meeting.meeting().rapporteurs_curate = True
+    db.session.commit()
+    assert tries() == [404] * 4, "allowed, but the walls are still closed"
+    open_walls(meeting, rapporteurs_curate=False)
+    assert tries() == [404] * 4, "walls open, but not allowed"
+    assert db.session.get(SynthesisTheme, themes[0]["id"]).custom_label is None
+    open_walls(meeting, rapporteurs_curate=True)
+    reply = reporter.post(theme_url, json={"label": "By a rapporteur"})
+    assert reply.status_code == 200 and reply.get_json()["ok"]
+    assert reply.get_json()["view"] == {"whole": True, "may_curate": True}
+
+
+def test_only_the_moderator_changes_what_rapporteurs_may_do(app, held):
+    meeting = held()
+    url = f"/meetings/{meeting.meeting_id}/synthesis/settings"
+    assert rapporteur(app, meeting).post(url, data={"rapporteurs_curate": "on"}).status_code == 404
+    assert not meeting.meeting().rapporteurs_curate
+    browser = moderator(app, meeting)
+    page = browser.get(f"/meetings/{meeting.meeting_id}/synthesis").get_data(as_text=True)
+    assert (
+        'name="rapporteurs_curate"' in page
+        and "checked" not in page.split('name="rapporteurs_curate"')[1][:40]
+    )
+    assert browser.post(url, data={"rapporteurs_curate": "on"}).status_code == 302
+    db.session.expire_all()
+    assert meeting.meeting().rapporteurs_curate
+    assert browser.post(url, data={}).status_code == 302
+    db.session.expire_all()
+    assert not meeting.meeting().rapporteurs_curate
+
+
+def test_other_participants_get_nothing(app, held):
+    meeting = held()
+    open_walls(meeting, rapporteurs_curate=True)
+    themes = themes_of(
+        moderator(app, meeting).get(f"/meetings/{meeting.meeting_id}/synthesis/data"), meeting.question_ids[0]
+    )
     token = new_token()
     joining.join(meeting.meeting(), token, {"display_name": "Late comer"})
     someone = person_browser(app, 0, token)
