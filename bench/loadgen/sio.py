@@ -55,6 +55,8 @@ class SocketIOClient:
         headers = {"Cookie": cookie} if cookie else {}
         self._ws = await connect(
             url,
+            # As a browser does: the server refuses WebSocket handshakes without an Origin.
+            origin=base_url,
             additional_headers=headers,
             # The Engine.IO heartbeat keeps the connection alive; WebSocket pings would be extra.
             ping_interval=None,

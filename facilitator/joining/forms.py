@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from facilitator.forms import Form
 from facilitator.meetings.models import FieldRule, JoinPolicy, Meeting
 
 PROFILE_FIELDS = {
@@ -13,11 +13,11 @@ PROFILE_FIELDS = {
 }
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Meeting code"), validators=[DataRequired(), Length(max=32)])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     display_name = StringField(_l("Your name"))
     country = StringField(_l("Country"))
     organisation = StringField(_l("Organisation"))

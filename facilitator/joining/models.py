@@ -23,5 +23,21 @@ class Participant(db.Model):
     organisation: Mapped[str] = mapped_column(String(120), default="")
     language: Mapped[str] = mapped_column(String(40), default="", server_default="")
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A keyed digest of the address the phone joined from, never the address itself: enough to
+    # tell moderators that two identities came from the same network (identity.address_hash).
+    join_address_hash: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     meeting = relationship("Meeting")
+
+
+class RemovedPhone(db.Model):
+    """A phone the moderator removed (or merged into another identity): its cookie no longer
+    joins this meeting, so it cannot silently come back."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    merged: Mapped[bool] = mapped_column(default=False)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -46,6 +46,61 @@ function answerItem(answer) {
   return item;
 }
 
+// People: remove someone (and all they sent), hide all their answers, and merge identities
+// that are likely one person who joined again (same name, same network, minutes apart).
+const people = { duplicateOf: new Map(), timer: null };
+
+async function loadDuplicates() {
+  const reply = await live.request("likely_duplicates", {});
+  if (!reply.ok) return;
+  people.duplicateOf = new Map();
+  for (const chain of reply.duplicates) {
+    for (const later of chain.slice(1)) people.duplicateOf.set(later.id, chain[0]);
+  }
+  render();
+}
+
+function duplicatesSoon() {
+  // Joins arrive in bursts: one look at the list for a burst.
+  window.clearTimeout(people.timer);
+  people.timer = window.setTimeout(loadDuplicates, 1500);
+}
+
+function personName(p) {
+  return [p.display_name, p.country].filter(Boolean).join(" · ") || "—";
+}
+
+function personItem(p) {
+  const item = el("li", { "data-participant-id": String(p.id) });
+  item.append(el("span", { dir: "auto", text: personName(p) }));
+  const original = people.duplicateOf.get(p.id);
+  const actions = [];
+  if (original) {
+    item.append(el("span", { class: "badge", dir: "auto", text: t("possible_duplicate", { name: original.display_name }) }));
+    const merge = el("button", { class: "button small", type: "button", text: t("merge") });
+    merge.addEventListener("click", () => {
+      if (window.confirm(t("confirm_merge", { name: original.display_name }))) {
+        act("merge_participants", { keep_id: original.id, merge_id: p.id });
+      }
+    });
+    actions.push(merge);
+  }
+  const hide = el("button", { class: "button small", type: "button", text: t("hide_all_answers") });
+  hide.addEventListener("click", () => {
+    if (window.confirm(t("confirm_hide_all", { name: personName(p) }))) {
+      act("hide_participant_answers", { participant_id: p.id });
+    }
+  });
+  const remove = el("button", { class: "button small danger", type: "button", text: t("remove_participant") });
+  remove.addEventListener("click", () => {
+    if (window.confirm(t("confirm_remove", { name: personName(p) }))) {
+      act("remove_participant", { participant_id: p.id });
+    }
+  });
+  item.append(el("span", { class: "answer-actions" }, ...actions, hide, remove));
+  return item;
+}
+
 function nextQuestion() {
   const guiding = state.questions.filter((q) => q.kind === "guiding");
   const index = state.question ? guiding.findIndex((q) => q.id === state.question.id) : -1;
@@ -56,9 +111,7 @@ function render() {
   const guiding = state.questions.filter((q) => q.kind === "guiding");
   byId("question-list").replaceChildren(...guiding.map((q, i) => questionItem(q, i + 1)));
   byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
-  byId("people").replaceChildren(
-    ...state.participants.map((p) => el("li", { dir: "auto", text: [p.display_name, p.country].filter(Boolean).join(" · ") || "—" })),
-  );
+  byId("people").replaceChildren(...state.participants.map(personItem));
   const question = state.question;
   byId("no-current").hidden = Boolean(question);
   byId("current-view").hidden = !question;
@@ -158,6 +211,7 @@ const live = connectLive({
     if (snapshot.server_time) breakout.clockOffset = Date.parse(snapshot.server_time) - Date.now();
     render();
     renderBreakout();
+    duplicatesSoon();
   },
   events: {
     // A fresh question has no answers yet: the event says all there is to know, and a room of
@@ -195,7 +249,10 @@ const live = connectLive({
     participant_joined({ participant }) {
       if (!state.participants.some((p) => p.id === participant.id)) state.participants.push(participant);
       render();
+      duplicatesSoon();
     },
+    // Someone was removed, merged or had their answers hidden: read everything again.
+    participants_changed: () => live.resync(),
     meeting_changed(meeting) {
       state.meeting = meeting;
       render();

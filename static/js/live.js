@@ -58,7 +58,12 @@ export function connectLive({ view, meeting, onSnapshot, onRefused, events = {} 
   }
 
   socket.on("connect", () => showStatus("connected", t("connected")));
-  socket.on("disconnect", () => showStatus("offline", t("reconnecting")));
+  socket.on("disconnect", (reason) => {
+    showStatus("offline", t("reconnecting"));
+    // The server closed this socket (a removed phone, an ended login): the client would stay
+    // down for good. One more try lets the server say why, and onRefused take it from there.
+    if (reason === "io server disconnect") socket.connect();
+  });
   socket.on("connect_error", (error) => {
     showStatus("offline", t("reconnecting"));
     if (error && ["not_joined", "forbidden", "bad_request"].includes(error.message)) {

@@ -46,7 +46,8 @@ export class Outbox {
     return [...this.ops];
   }
 
-  // send(op) resolves to a reply; a reply marked offline keeps the op for later.
+  // send(op) resolves to a reply; a reply marked offline keeps the op for later, one that
+  // asks to retry after a wait is sent again then.
   async flush(send, onReply) {
     if (this.sending) return;
     this.sending = true;
@@ -55,6 +56,11 @@ export class Outbox {
         const op = this.ops[0];
         const reply = await send(op);
         if (reply.offline) break;
+        // Sending too fast: the server took nothing; the same op goes again after the wait.
+        if (reply.retry_after) {
+          await new Promise((resolve) => setTimeout(resolve, reply.retry_after * 1000));
+          continue;
+        }
         this.ops.shift();
         this.save();
         onReply(op, reply);

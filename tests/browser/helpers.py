@@ -179,7 +179,7 @@ def import_example_meeting(page: Page) -> tuple[int, str]:
     expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
     meeting_id = int(page.url.rsplit("/", 1)[1])
     join_code = page.locator(".meta .code").inner_text().strip()
-    assert re.fullmatch(r"[A-Z2-9]{6}", join_code), join_code
+    assert re.fullmatch(r"[A-Z2-9]{8}", join_code), join_code
     return meeting_id, join_code
 
 

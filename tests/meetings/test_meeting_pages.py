@@ -31,7 +31,7 @@ def test_create_meeting(moderator_client):
     assert response.status_code == 302
     created = db.session.scalar(db.select(Meeting).where(Meeting.title == "Finding greater synergy"))
     assert created.attribution == "affiliation" and created.starts_at.hour == 8
-    assert len(created.join_code) == 6
+    assert len(created.join_code) == 8
     assert "Finding greater synergy" in browser.get("/meetings/").get_data(as_text=True)
 
 
