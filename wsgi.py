@@ -24,7 +24,7 @@ os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
 # Read when psycopg is first imported, which is later, when the database engine is created.
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
-from facilitator import create_app  # noqa: E402
+from facilitator import create_app, transport  # noqa: E402
 from facilitator.breakouts import clock  # noqa: E402
 from facilitator.extensions import socketio  # noqa: E402
 
@@ -45,4 +45,9 @@ if __name__ == "__main__":
         # Every phone holds one connection open; eventlet's default of 1,024 at once would
         # leave the rest of a large room waiting in the queue.
         max_size=MAX_CONNECTIONS,
+        # A connection that makes no progress, or trickles its headers, is closed instead of
+        # being held forever (facilitator/transport.py; long polls and WebSockets wait on
+        # Engine.IO's heartbeat, not on these).
+        socket_timeout=app.config["IO_TIMEOUT_S"],
+        protocol=transport.eventlet_protocol(app.config["HEADER_TIMEOUT_S"]),
     )
