@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from facilitator.extensions import babel
+from facilitator.security import local_path
 
 LANGUAGE_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -148,12 +147,8 @@ def js_messages() -> dict[str, str]:
 
 @bp.get("/language/<code>")
 def choose_language(code: str):
-    target = request.args.get("next", "/")
     # Only a path on this site: the switcher must not become an open redirect.
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next")) or "/")
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

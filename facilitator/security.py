@@ -1,6 +1,27 @@
 """Response headers that make every page safer by default."""
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def local_path(target: str | None) -> str | None:
+    """The target if it is a path on this site, else None.
+
+    For redirects chosen by a query parameter: they must lead nowhere else ("//host" and
+    "/\\host" are other sites to a browser), and a control character would make the
+    Location header unsendable.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if _CONTROLS.search(target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
 
 # No inline scripts or styles anywhere: user text can never become code.
 CONTENT_SECURITY_POLICY = "; ".join(

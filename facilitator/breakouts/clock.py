@@ -9,7 +9,8 @@ from datetime import datetime
 
 from flask import Flask
 
-from facilitator.breakouts import broadcasts, service
+from facilitator.accounts import sockets as moderator_sockets
+from facilitator.breakouts import broadcasts, group_rooms, service
 from facilitator.breakouts.models import BreakoutRound
 from facilitator.extensions import db, socketio
 from facilitator.live import presence
@@ -27,6 +28,7 @@ def tick(now: datetime | None = None) -> None:
         if service.close_round(round_id, now):
             db.session.commit()
             round_ = db.session.get(BreakoutRound, round_id)
+            group_rooms.round_closed(round_)
             broadcasts.phase_changed(db.session.get(Meeting, round_.meeting_id))
         else:
             db.session.rollback()
@@ -43,6 +45,8 @@ def run(app: Flask) -> None:
         with app.app_context():
             try:
                 tick()
+                # A moderator session ended in another process closes its sockets here too.
+                moderator_sockets.sweep()
                 if ticks % PRESENCE_EVERY_TICKS == 0:
                     presence.refresh()
             except Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from facilitator.breakouts import broadcasts
+from facilitator.breakouts import broadcasts, group_rooms
 from facilitator.breakouts import service as breakouts
 from facilitator.breakouts.models import BreakoutRound
 from facilitator.breakouts.payloads import questions_payload, summaries, summary_payload, wall
@@ -44,6 +44,7 @@ def choose_group(connection: Connection, payload: dict) -> dict:
     round_ = _running(participant.meeting)
     group = breakouts.choose_group(round_, participant, payload.get("group_id"))
     commit_keeping_state()
+    group_rooms.move_participant(participant.id, None, group.id)
     broadcasts.membership_changed(participant.meeting_id, participant.id, group.id)
     return {"group_id": group.id}
 
@@ -105,6 +106,7 @@ def close_round(connection: Connection, payload: dict) -> dict:
     round_ = _running(meeting)
     if breakouts.close_round(round_.id):
         db.session.commit()
+        group_rooms.round_closed(round_)
         broadcasts.phase_changed(meeting)
     return {}
 
@@ -139,6 +141,8 @@ def move_member(connection: Connection, payload: dict) -> dict:
         _running(meeting), payload.get("participant_id"), payload.get("group_id")
     )
     commit_keeping_state()
+    # Out of the old group's room before anything more is said there.
+    group_rooms.move_participant(member.participant_id, previous, member.group_id)
     broadcasts.membership_changed(meeting.id, member.participant_id, previous, member.group_id)
     return {}
 

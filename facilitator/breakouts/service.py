@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from facilitator.breakouts import assignment
@@ -25,10 +25,13 @@ from facilitator.breakouts.models import (
 from facilitator.breakouts.planning import RoundPlan
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
+from facilitator.integrity import insert_unless_present
 from facilitator.joining.models import Participant
 from facilitator.live.models import Answer
 from facilitator.live.service import bump_revision, clean_text
 from facilitator.meetings.models import Meeting, QuestionStatus
+from facilitator.moderation import duplicates
+from facilitator.text import clean, clean_line
 from facilitator.timeutil import utcnow
 
 MIN_MINUTES, MAX_MINUTES = 1, 240
@@ -50,6 +53,10 @@ class SummaryConflict(BreakoutError):
 
 
 def open_round(meeting: Meeting, plan: RoundPlan, minutes: int, now: datetime | None = None) -> BreakoutRound:
+    # One opening at a time per meeting (a double click, two moderators' tabs): the second
+    # waits for the first, then finds its round running.
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    db.session.refresh(meeting)
     if meeting.current_round is not None and meeting.current_round.status == RoundStatus.OPEN:
         raise BreakoutError(N_("A breakout round is already running."))
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
@@ -79,7 +86,7 @@ def open_round(meeting: Meeting, plan: RoundPlan, minutes: int, now: datetime | 
         round_.groups.append(
             BreakoutGroup(
                 number=index + 1,
-                name=planned.name.strip()[:80] or f"{index + 1}",
+                name=clean_line(planned.name)[:80] or f"{index + 1}",
                 capacity=planned.capacity,
                 question_ids=list(planned.question_ids),
             )
@@ -127,12 +134,56 @@ def group_sizes(round_: BreakoutRound) -> dict[int, int]:
 
 def place_late_joiner(round_: BreakoutRound, participant: Participant) -> BreakoutGroup | None:
     """Someone who arrives mid-round goes to the smallest group (self-select: they choose)."""
+    # Someone joining again with a fresh cookie lands where they already are: a re-join never
+    # chooses nor cycles groups to read another wall (facilitator/moderation/duplicates.py).
+    twin = _twin_group(round_, participant)
+    if twin is not None:
+        if _add_member(round_, twin, participant.id):
+            return twin
+        return membership(round_, participant).group
     if round_.mode == AssignmentMode.SELF_SELECT or not round_.groups:
         return None
     sizes = group_sizes(round_)
     group = round_.groups[assignment.place_late_joiner([sizes[g.id] for g in round_.groups])]
-    db.session.add(GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id))
-    return group
+    if _add_member(round_, group, participant.id):
+        return group
+    # Another connection of the same phone placed it first.
+    return membership(round_, participant).group
+
+
+def _twin_group(round_: BreakoutRound, participant: Participant) -> BreakoutGroup | None:
+    twins = duplicates.earlier_twins(participant)
+    if not twins:
+        return None
+    member = db.session.scalar(
+        select(GroupMember)
+        .where(GroupMember.round_id == round_.id, GroupMember.participant_id.in_(twins))
+        .limit(1)
+    )
+    return member.group if member else None
+
+
+def _add_member(round_: BreakoutRound, group: BreakoutGroup, participant_id: int) -> bool:
+    """False when the participant is already in a group of this round (the database decides)."""
+    values = {
+        "round_id": round_.id,
+        "group_id": group.id,
+        "participant_id": participant_id,
+        "joined_at": utcnow(),
+    }
+    return insert_unless_present(GroupMember.__table__, values, ("round_id", "participant_id")) is not None
+
+
+def _lock(group: BreakoutGroup) -> None:
+    """Holds the group's row until commit, so that two requests about it run one after the other.
+
+    Only PostgreSQL needs it (SQLite lets one writer at a time anyway, and SQLAlchemy
+    leaves FOR UPDATE out there).
+    """
+    db.session.execute(
+        # NO KEY UPDATE: answers and members that only reference the group are not held up.
+        select(BreakoutGroup.id).where(BreakoutGroup.id == group.id).with_for_update(key_share=True)
+    )
 
 
 def group_in(round_: BreakoutRound, group_id: object) -> BreakoutGroup:
@@ -154,10 +205,20 @@ def choose_group(round_: BreakoutRound, participant: Participant, group_id: obje
     group = group_in(round_, group_id)
     if membership(round_, participant) is not None:
         raise BreakoutError(N_("You are already in a group."))
-    if group.capacity is not None and group_sizes(round_)[group.id] >= group.capacity:
-        raise BreakoutError(N_("This group is full. Please choose another one."))
-    db.session.add(GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id))
+    if group.capacity is not None:
+        # Counted under the group's lock: of many phones taking the last place at once, one gets it.
+        _lock(group)
+        if _size(group) >= group.capacity:
+            raise BreakoutError(N_("This group is full. Please choose another one."))
+    if not _add_member(round_, group, participant.id):
+        raise BreakoutError(N_("You are already in a group."))
     return group
+
+
+def _size(group: BreakoutGroup) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(GroupMember).where(GroupMember.group_id == group.id)
+    )
 
 
 def move_member(
@@ -171,13 +232,15 @@ def move_member(
         raise BreakoutError(N_("This participant is not in this meeting."))
     member = membership(round_, participant)
     previous = member.group_id if member else None
+    if member is None and _add_member(round_, group, participant.id):
+        return membership(round_, participant), None
     if member is None:
-        member = GroupMember(round_id=round_.id, group_id=group.id, participant_id=participant.id)
-        db.session.add(member)
-    else:
-        if previous != group.id and db.session.get(BreakoutGroup, previous).rapporteur_id == participant.id:
-            db.session.get(BreakoutGroup, previous).rapporteur_id = None
-        member.group_id = group.id
+        # The phone chose or was placed meanwhile: move it from there.
+        member = membership(round_, participant)
+        previous = member.group_id
+    if previous != group.id and db.session.get(BreakoutGroup, previous).rapporteur_id == participant.id:
+        db.session.get(BreakoutGroup, previous).rapporteur_id = None
+    member.group_id = group.id
     return member, previous
 
 
@@ -231,14 +294,14 @@ def toggle_vote(group: BreakoutGroup, participant: Participant, answer_id: objec
     )
     if answer is None or answer.group_id != group.id or not answer.visible:
         raise BreakoutError(N_("This answer does not exist."))
-    existing = db.session.scalar(
-        select(Vote).where(Vote.answer_id == answer.id, Vote.participant_id == participant.id)
-    )
-    if supported and existing is None:
-        db.session.add(Vote(answer_id=answer.id, participant_id=participant.id))
-    elif not supported and existing is not None:
-        db.session.delete(existing)
-    db.session.flush()
+    # Both idempotent, so that a vote sent twice at once (a retry, two tabs) counts once.
+    if supported:
+        values = {"answer_id": answer.id, "participant_id": participant.id, "created_at": utcnow()}
+        insert_unless_present(Vote.__table__, values, ("answer_id", "participant_id"))
+    else:
+        db.session.execute(
+            delete(Vote).where(Vote.answer_id == answer.id, Vote.participant_id == participant.id)
+        )
     return vote_count(answer.id)
 
 
@@ -254,15 +317,29 @@ def save_summary(
     if not isinstance(base_version, int) or isinstance(base_version, bool):
         raise BreakoutError(N_("This request is malformed."))
     require_open(group.round)
-    if not isinstance(text, str) or len(text) > max_length or "\x00" in text:
+    if not isinstance(text, str) or len(text) > 4 * max_length:
+        raise BreakoutError(N_("Too long: at most %(max)s characters."), max=max_length)
+    text = clean(text)
+    if len(text) > max_length:
         raise BreakoutError(N_("Too long: at most %(max)s characters."), max=max_length)
     summary = db.session.scalar(
         select(GroupSummary).where(GroupSummary.group_id == group.id, GroupSummary.question_id == question_id)
     )
     if summary is None:
-        summary = GroupSummary(group_id=group.id, question_id=question_id, text="", version=0)
-        db.session.add(summary)
-        db.session.flush()
+        # Two tabs of the rapporteur may both write the first version: one row, one winner below.
+        values = {
+            "group_id": group.id,
+            "question_id": question_id,
+            "text": "",
+            "version": 0,
+            "updated_at": utcnow(),
+        }
+        insert_unless_present(GroupSummary.__table__, values, ("group_id", "question_id"))
+        summary = db.session.scalar(
+            select(GroupSummary).where(
+                GroupSummary.group_id == group.id, GroupSummary.question_id == question_id
+            )
+        )
     # Compare-and-set in one statement: of two editors saving on the same version, one wins.
     result = db.session.execute(
         update(GroupSummary)
@@ -277,6 +354,8 @@ def save_summary(
 
 def ask_help(group: BreakoutGroup, participant: Participant) -> HelpRequest:
     require_open(group.round)
+    # One open request per group, even when several members ask at the same moment.
+    _lock(group)
     open_request = db.session.scalar(
         select(HelpRequest).where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
     )

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, RoundStatus
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
+from facilitator.integrity import insert_unless_present
 from facilitator.joining.models import Participant
 from facilitator.live.models import Answer
 from facilitator.meetings.models import Meeting, Question, QuestionKind, QuestionStatus
+from facilitator.text import clean
 from facilitator.timeutil import utcnow
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -91,15 +93,17 @@ def close_current_question(meeting: Meeting) -> Question:
 
 
 def clean_text(text: object, max_length: int) -> str:
+    """Text a phone or a moderator sent, cleaned by the one rule (facilitator.text) and checked."""
     if not isinstance(text, str):
         raise LiveError(N_("The text is missing."))
-    text = text.strip()
+    # Normalising can lengthen text a little, never this much: refuse the absurd before the work.
+    if len(text) > 4 * max_length:
+        raise LiveError(N_("Too long: at most %(max)s characters."), max=max_length)
+    text = clean(text)
     if not text:
         raise LiveError(N_("Please write something first."))
     if len(text) > max_length:
         raise LiveError(N_("Too long: at most %(max)s characters."), max=max_length)
-    if "\x00" in text:
-        raise LiveError(N_("The text contains a character that cannot be stored."))
     return text
 
 
@@ -131,6 +135,12 @@ def _require_open(question: Question, group_id: int | None = None) -> None:
 _ANSWER_ID = select(Answer.id).where(
     Answer.participant_id == bindparam("participant_id"), Answer.client_id == bindparam("client_id")
 )
+
+
+def _stored_answer(participant: Participant, client_id: str) -> Answer:
+    return db.session.scalar(
+        select(Answer).where(Answer.participant_id == participant.id, Answer.client_id == client_id)
+    )
 
 
 def already_stored(participant: Participant, client_id: object) -> bool:
@@ -193,8 +203,12 @@ def submit_answer(
     }
     # A thousand phones answer within seconds: a plain INSERT on the session's connection
     # (same transaction) skips the unit of work, then the row joins the session as loaded.
-    inserted = db.session.connection().execute(insert(Answer.__table__).values(values))
-    answer = Answer(id=inserted.inserted_primary_key[0], **values)
+    # A resend racing this one (another process, or the same phone reconnecting) may have
+    # stored it meanwhile: then that row is the answer.
+    answer_id = insert_unless_present(Answer.__table__, values, ("participant_id", "client_id"))
+    if answer_id is None:
+        return _stored_answer(participant, client_id), False
+    answer = Answer(id=answer_id, **values)
     make_transient_to_detached(answer)
     db.session.add(answer)
     # The broadcast that follows reads both; the session holds only weak references to

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from facilitator.errors import N_, DomainError
+from facilitator.text import clean_tree
 
 DESIGN_FORMAT = "facilitator.meeting-design"
 DESIGN_VERSION = 1
@@ -220,4 +221,5 @@ def design_from_json(raw: bytes | str) -> MeetingDesign:
         raise DesignError(N_("The template is nested too deeply.")) from None
     except ValueError:
         raise DesignError(N_("The template file is not valid JSON.")) from None
-    return design_from_dict(data)
+    # Imported text obeys the same rule as typed text.
+    return design_from_dict(clean_tree(data))

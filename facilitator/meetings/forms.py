@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
@@ -13,6 +12,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from facilitator.forms import Form
+
 FIELD_RULE_CHOICES = [
     SelectChoice("required", _l("Required")),
     SelectChoice("optional", _l("Optional")),
@@ -20,7 +21,7 @@ FIELD_RULE_CHOICES = [
 ]
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Date and time"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
@@ -65,11 +66,11 @@ class MeetingForm(FlaskForm):
         return valid
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=1000)])
 
 
-class ConceptNoteForm(FlaskForm):
+class ConceptNoteForm(Form):
     text = TextAreaField(_l("Paste the concept note"), validators=[Optional(), Length(max=200_000)])
     upload = FileField(
         _l("…or upload it (.txt or .md)"),
@@ -83,12 +84,12 @@ class ImportConfirmForm(MeetingForm):
     )
 
 
-class DesignUploadForm(FlaskForm):
+class DesignUploadForm(Form):
     upload = FileField(
         _l("Meeting template (.json)"),
         validators=[FileAllowed(["json"], _l("Only .json files."))],
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: only the CSRF token, for buttons that change something."""

@@ -12,6 +12,7 @@ from facilitator.meetings.concept_note import parse_concept_note
 from facilitator.meetings.design import DesignError, MeetingDesign, design_from_json
 from facilitator.meetings.forms import ConceptNoteForm, DesignUploadForm, ImportConfirmForm
 from facilitator.meetings.routes import bp
+from facilitator.text import clean
 
 MAX_QUESTIONS = 50
 
@@ -20,9 +21,10 @@ def _read_upload(storage) -> str:
     raw = storage.read()
     # Word processors save notes as UTF-8 or as the Windows code page; accept both.
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
+    return clean(text)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -54,6 +54,8 @@ class Meeting(db.Model):
     language_field: Mapped[str] = mapped_column(String(16), default=FieldRule.OFF, server_default="off")
     attribution: Mapped[str] = mapped_column(String(16), default=Attribution.NAMED)
     projector_shows_answers: Mapped[bool] = mapped_column(default=False)
+    # Whether rapporteurs may curate the synthesis and download the report once every wall is open.
+    rapporteurs_curate: Mapped[bool] = mapped_column(default=False, server_default=false())
     current_question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question.id", use_alter=True, ondelete="SET NULL")
     )

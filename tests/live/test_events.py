@@ -157,7 +157,7 @@ def test_answer_to_another_meetings_question_is_refused(room):
         {"client_id": "abcdefgh5", "text": "   "},
         {"client_id": "abcdefgh6", "text": 42},
         {"client_id": "abcdefgh7", "text": "x" * 2001},
-        {"client_id": "abcdefgh8", "text": "nul\x00byte"},
+        {"client_id": "abcdefgh8", "text": "\x00\x01 \x9f\t"},
     ],
 )
 def test_malformed_answers_change_nothing(room, payload):
