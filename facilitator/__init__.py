@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from facilitator import transport
 from facilitator.config import INSTANCE_DIR, PROJECT_ROOT, Config, engine_options
 from facilitator.extensions import compress, csrf, db, migrate, socketio
 
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from facilitator.live import routes as live
     from facilitator.meetings import importing  # noqa: F401  (its routes join the meetings blueprint)
     from facilitator.meetings import routes as meetings
+    from facilitator.moderation import events as moderation_events  # noqa: F401
     from facilitator.synthesis import events as synthesis_events  # noqa: F401
     from facilitator.synthesis import routes as synthesis
 
@@ -59,10 +61,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         channel=app.config["SOCKETIO_CHANNEL"],
         # Socket events carry short texts; a larger frame is refused before it is parsed.
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=transport.SOCKET_MAX_BODY,
         ping_interval=20,
         ping_timeout=20,
     )
+    # In front of the Socket.IO middleware: oversized or chunked bodies and WebSockets without
+    # an Origin are refused before Engine.IO reads anything; Socket.IO handshakes get a deadline.
+    app.wsgi_app = transport.RequestGuard(
+        app.wsgi_app,
+        socket_limit=transport.SOCKET_MAX_BODY,
+        http_limit=lambda: app.config["MAX_CONTENT_LENGTH"],
+    )
+    transport.close_abandoned_handshakes(socketio.server, app.config["HANDSHAKE_TIMEOUT_S"])
     if app.config["PROXY_COUNT"]:
         # Outside the Socket.IO middleware, so that socket connections too see the client's
         # address, scheme and host.

@@ -62,9 +62,22 @@ class Config:
         # it (facilitator/coalesce.py); 0 sends one after every change.
         self.COALESCE_DELAY_S = float(os.environ.get("FACILITATOR_COALESCE_DELAY_S", "0.25"))
         self.MAX_QUESTION_LENGTH = _int_env("FACILITATOR_MAX_QUESTION_LENGTH", 1000)
+        # Shrinks the windows of the join, passcode and code throttles (facilitator/joining/throttle.py)
+        # so that tests can check their shape in seconds; 0 turns them off (load benchmarks only).
+        self.THROTTLE_TIME_SCALE = float(os.environ.get("FACILITATOR_THROTTLE_TIME_SCALE", "1"))
         self.MAX_CONTENT_LENGTH = _int_env("FACILITATOR_MAX_UPLOAD_BYTES", 1024 * 1024)
+        # What a connection may hold before it proves anything (facilitator/transport.py). A phone
+        # on a lossy link sends its headers in one or two packets: 20 s covers four TCP
+        # retransmissions. A read or write that moves nothing for 60 s is dead. The Socket.IO
+        # connect follows the Engine.IO open by one round trip; 30 s, as phones reconnect anyway.
+        self.HEADER_TIMEOUT_S = float(os.environ.get("FACILITATOR_HEADER_TIMEOUT_S", "20"))
+        self.IO_TIMEOUT_S = float(os.environ.get("FACILITATOR_IO_TIMEOUT_S", "60"))
+        self.HANDSHAKE_TIMEOUT_S = float(os.environ.get("FACILITATOR_HANDSHAKE_TIMEOUT_S", "30"))
         # Deliberately slow to compute; only the test suite turns it down.
         self.PASSWORD_HASH_METHOD = os.environ.get("FACILITATOR_PASSWORD_HASH", "scrypt")
+        # How many of those hashes one process computes at once (facilitator/passwords.py);
+        # 0: half the cores, so that a burst of logins leaves the rest to the phones.
+        self.PASSWORD_HASH_CONCURRENCY = _int_env("FACILITATOR_PASSWORD_HASH_CONCURRENCY", 0)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.FACILITATOR_PUBLIC_URL.startswith("https://")

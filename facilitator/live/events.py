@@ -10,7 +10,8 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import ConnectionRefusedError, emit, join_room, leave_room
 
-from facilitator.accounts.auth import current_moderator
+from facilitator.accounts import sockets as moderator_sockets
+from facilitator.accounts.auth import current_session
 from facilitator.breakouts import broadcasts as breakout_broadcasts
 from facilitator.breakouts import service as breakouts
 from facilitator.breakouts.snapshots import cockpit_snapshot
@@ -19,7 +20,7 @@ from facilitator.extensions import db, socketio
 from facilitator.joining.identity import participant_for, request_token
 from facilitator.joining.models import Participant
 from facilitator.joining.service import meeting_by_code
-from facilitator.live import broadcasts, connections, payloads, presence, service
+from facilitator.live import broadcasts, connections, payloads, presence, rate_limit, service
 from facilitator.live.connections import Connection
 from facilitator.live.snapshots import console_snapshot, phone_snapshot, projector_snapshot
 from facilitator.meetings.models import Meeting, Question, QuestionStatus
@@ -71,12 +72,16 @@ def connect(auth: object = None) -> None:
         emit("snapshot", phone_snapshot(participant))
         broadcasts.presence_changed(meeting.id)
     elif view in MODERATOR_VIEWS:
-        moderator = current_moderator()
+        login = current_session()
         meeting_id = auth.get("meeting")
         meeting = db.session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
-        if moderator is None or meeting is None or meeting.owner_id != moderator.id:
+        if login is None or meeting is None or meeting.owner_id != login.moderator_id:
             raise ConnectionRefusedError("forbidden")
-        connections.remember(Connection("moderator", view, meeting.id, moderator_id=moderator.id))
+        connection = Connection(
+            "moderator", view, meeting.id, moderator_id=login.moderator_id, moderator_session_id=login.id
+        )
+        connections.remember(connection)
+        moderator_sockets.opened(request.sid, "/", login.id)
         join_room(meeting_room(meeting.id, MODERATOR_VIEWS[view]))
         emit("snapshot", moderator_snapshot(view, meeting))
     else:
@@ -85,6 +90,7 @@ def connect(auth: object = None) -> None:
 
 @socketio.on("disconnect")
 def disconnect(*_reason: object) -> None:
+    rate_limit.forget_connection(request.sid)
     connection = connections.current()
     if connection is not None and connection.role == "participant":
         presence.left(request.sid)
@@ -113,6 +119,15 @@ def live_event(event: str, role: str) -> Callable:
             connection = connections.current()
             if connection is None or connection.role != role:
                 return _failure(_("You are not allowed to do this."))
+            # Before anything touches the database: a flood must cost the server nothing.
+            wait = rate_limit.wait_for(request.sid, connection.role, connection.participant_id)
+            if wait:
+                message = _("You are sending too fast. Please wait a moment and try again.")
+                return {**_failure(message), "retry_after": wait}
+            if not connection.session_alive():
+                # Logged out, or the password changed: this socket loses its powers now, and
+                # its process's next sweep closes it (facilitator/accounts/sockets.py).
+                return _failure(_("Your session has ended. Please log in again."))
             if payload is None:
                 payload = {}
             if not isinstance(payload, dict):

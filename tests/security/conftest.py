@@ -159,3 +159,15 @@ def console_socket(
     server: LiveServer, moderator: requests.Session, meeting_id: int, view: str = "console"
 ) -> socketio.Client:
     return socket_client(server, {"view": view, "meeting": meeting_id}, cookie_header(moderator))
+
+
+@pytest.fixture(scope="session")
+def abuse_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """A real server behind one trusted proxy, so that each test chooses its clients' addresses
+    (X-Forwarded-For), with the join and passcode throttles' windows shrunk tenfold: a venue's
+    worth of joins then takes seconds, at the same shape (burst, then a steady pace)."""
+    live = start_server(
+        tmp_path_factory.mktemp("abuse"), FACILITATOR_PROXY_COUNT="1", FACILITATOR_THROTTLE_TIME_SCALE="0.1"
+    )
+    yield live
+    live.stop()
