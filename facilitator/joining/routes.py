@@ -100,10 +100,11 @@ def join(code: str):
                     seconds=wait,
                 )
                 return _joining_throttled(meeting, form, wait, message)
-        if "passcode" in form and not passcode_matches(meeting, form.passcode.data):
-            throttle.record_failure(meeting.id, client)
+        counted = throttle.count_passcode_try(meeting.id, client) if "passcode" in form else []
+        if counted and not passcode_matches(meeting, form.passcode.data):
             form.passcode.errors.append(_("This passcode is not right."))
         else:
+            throttle.take_back(counted)
             token = token or new_token()
             profile = {name: form[name].data for name in PROFILE_FIELDS if name in form}
             throttle.record_join(meeting.id, client)

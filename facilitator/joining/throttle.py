@@ -87,10 +87,24 @@ def passcode_wait(meeting_id: int, client: str) -> int:
     return 0
 
 
-def record_failure(meeting_id: int, client: str) -> None:
-    throttle.record(_scaled(WRONG_PASSCODES), _key(meeting_id, client))
-    throttle.record(_scaled(WRONG_PASSCODES_PER_MEETING), str(meeting_id))
+def count_passcode_try(meeting_id: int, client: str) -> list[throttle.ThrottleHit]:
+    """Counts the try as wrong before the passcode is hashed, and commits.
+
+    Hashing takes a while and lets other requests run meanwhile: counted only afterwards, thirty
+    guesses sent at once would all pass the limits before the first one was counted, and all
+    thirty would queue for the hashing threads.
+    """
+    counted = [
+        throttle.record(_scaled(WRONG_PASSCODES), _key(meeting_id, client)),
+        throttle.record(_scaled(WRONG_PASSCODES_PER_MEETING), str(meeting_id)),
+    ]
     db.session.commit()
+    return counted
+
+
+def take_back(counted: list[throttle.ThrottleHit]) -> None:
+    """The passcode was right after all; the caller commits."""
+    throttle.forget(counted)
 
 
 def is_counted(meeting_id: int, client: str) -> bool:
