@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from facilitator.extensions import babel
 from facilitator.security import local_path
@@ -145,6 +147,19 @@ def js_messages() -> dict[str, str]:
     return {key: str(value) for key, value in JS_MESSAGES.items()}
 
 
+_js_catalogues: dict[str, Markup] = {}
+
+
+def js_messages_json() -> Markup:
+    """The scripts' catalogue for the page's language, as safe JSON. Every page carries it, the
+    join page a whole room loads at once included; a catalogue never changes while the process
+    runs, so each language is translated and serialised once."""
+    locale = str(get_locale())
+    if locale not in _js_catalogues:
+        _js_catalogues[locale] = htmlsafe_json_dumps(js_messages(), dumps=current_app.json.dumps)
+    return _js_catalogues[locale]
+
+
 @bp.get("/language/<code>")
 def choose_language(code: str):
     # Only a path on this site: the switcher must not become an open redirect.
@@ -164,5 +179,5 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "text_direction": text_direction(),
             "languages": app.config["LANGUAGES"],
-            "js_messages": js_messages,
+            "js_messages_json": js_messages_json,
         }
