@@ -10,6 +10,7 @@ phones. Nor does a waiting request hold a database connection.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -69,6 +70,22 @@ def _release_database_connection() -> None:
         session.expire_on_commit = True
 
 
+_BACKGROUND_NICENESS = 10
+_niced = threading.local()
+
+
+def _at_low_priority(function: Callable[..., T], *args: object) -> T:
+    """Runs in one of eventlet's native worker threads, which the operating system schedules
+    like any other. On a machine with few cores a hash would take a core from the hub thread
+    that answers every phone; niced, the thread hashes with whatever CPU the hub leaves. Linux
+    gives each thread its own niceness; elsewhere this changes nothing."""
+    if not getattr(_niced, "done", False):
+        _niced.done = True
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICENESS)
+    return function(*args)
+
+
 def off_hub(function: Callable[..., T], *args: object) -> T:
     """Runs a CPU-heavy function that releases the GIL without holding up other connections."""
     _release_database_connection()
@@ -76,7 +93,7 @@ def off_hub(function: Callable[..., T], *args: object) -> T:
         from eventlet import tpool
 
         with _semaphore(green=True):
-            return tpool.execute(function, *args)
+            return tpool.execute(_at_low_priority, function, *args)
     # Threading mode: each request has its own thread already; only the bound is needed.
     with _semaphore(green=False):
         return function(*args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -83,3 +84,20 @@ def test_the_production_hash_releases_the_gil():
         worst, last = max(worst, now - last), now
     took = time.perf_counter() - started
     assert worst < took / 3, f"the main thread waited {worst * 1000:.0f} ms of a {took * 1000:.0f} ms hash"
+
+
+def test_hashing_threads_give_way_to_the_thread_that_serves_the_phones():
+    """Under eventlet a hash runs in a native worker thread; niced, it takes only the CPU the
+    hub thread leaves, so a burst of logins does not slow every phone's acknowledgement."""
+    seen: list[int] = []
+
+    def worker() -> None:
+        seen.append(
+            passwords._at_low_priority(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        )
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    # A new thread starts at its creator's niceness; only the worker is lowered.
+    assert seen == [max(os.getpriority(os.PRIO_PROCESS, 0), passwords._BACKGROUND_NICENESS)]
