@@ -26,11 +26,11 @@ from facilitator.breakouts.planning import RoundPlan
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
 from facilitator.integrity import insert_unless_present
+from facilitator.joining import duplicates
 from facilitator.joining.models import Participant
 from facilitator.live.models import Answer
 from facilitator.live.service import bump_revision, clean_text
 from facilitator.meetings.models import Meeting, QuestionStatus
-from facilitator.moderation import duplicates
 from facilitator.text import clean, clean_line
 from facilitator.timeutil import utcnow
 
@@ -135,7 +135,7 @@ def group_sizes(round_: BreakoutRound) -> dict[int, int]:
 def place_late_joiner(round_: BreakoutRound, participant: Participant) -> BreakoutGroup | None:
     """Someone who arrives mid-round goes to the smallest group (self-select: they choose)."""
     # Someone joining again with a fresh cookie lands where they already are: a re-join never
-    # chooses nor cycles groups to read another wall (facilitator/moderation/duplicates.py).
+    # chooses nor cycles groups to read another wall (facilitator/joining/duplicates.py).
     twin = _twin_group(round_, participant)
     if twin is not None:
         if _add_member(round_, twin, participant.id):

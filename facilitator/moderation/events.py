@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from facilitator.extensions import db
+from facilitator.joining import duplicates
 from facilitator.live.connections import Connection
 from facilitator.live.events import live_event, meeting_of
-from facilitator.moderation import broadcasts, duplicates, service
+from facilitator.moderation import broadcasts, service
 
 
 @live_event("likely_duplicates", "moderator")

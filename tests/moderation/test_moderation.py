@@ -6,12 +6,12 @@ import pytest
 
 from facilitator.breakouts.models import BreakoutGroup, GroupMember, Vote
 from facilitator.extensions import db
+from facilitator.joining import duplicates
 from facilitator.joining import service as joining
 from facilitator.joining.identity import COOKIE_NAME, new_token
 from facilitator.joining.models import Participant, RemovedPhone
 from facilitator.live.models import Answer
 from facilitator.meetings.models import Meeting
-from facilitator.moderation import duplicates
 from tests.breakouts.test_rounds import ack, group_of, open_round
 from tests.conftest import log_in, phone_browser, received, socket_for
 

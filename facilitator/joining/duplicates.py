@@ -2,7 +2,8 @@
 (after normalisation) from the same network (the keyed digest of the join address), minutes apart.
 
 In an open meeting nobody can be stopped from joining twice; this makes it visible, and keeps a
-second identity from landing in another breakout group than the first (breakouts/service.py).
+second identity from landing in another breakout group than the first (breakouts/service.py)
+and lets the moderator merge them (moderation/).
 """
 
 from __future__ import annotations
