@@ -3,24 +3,19 @@ two `wsgi.py` processes on one PostgreSQL database, Socket.IO events carried by 
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
 from tests.breakouts.over_http import Listener, three_in_a_round, wall_answer
 from tests.browser.server import LiveServer, ServerError
-from tests.multiprocess.services import REDIS_URL, create_database, drop_database, missing
+from tests.multiprocess.services import REDIS_URL, create_database, drop_database, require
 from tests.security.conftest import EMAIL, PASSWORD
 
 
 @pytest.fixture(scope="module")
 def two_processes(tmp_path_factory):
-    problems = missing("postgres", "redis")
-    if problems:
-        if os.environ.get("CI") == "true":
-            pytest.fail(" ".join(problems))
-        pytest.skip(" ".join(problems))
+    require("postgres", "redis")
     url = create_database()
     shared = {
         "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,

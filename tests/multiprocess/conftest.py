@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import warnings
 from collections.abc import Iterator
 
@@ -13,17 +12,9 @@ from tests.multiprocess import services
 from tests.multiprocess.stack import Stack, StackError
 
 
-def require(problems: list[str]) -> None:
-    if not problems:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("Required in CI: " + " ".join(problems), pytrace=False)
-    pytest.skip(" ".join(problems))
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    require(services.missing())
+    services.require()
     running = Stack(processes=2)
     try:
         running.start()

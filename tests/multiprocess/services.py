@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 import redis
 from sqlalchemy.engine import make_url
 
@@ -54,6 +55,17 @@ def missing(*needs: str) -> list[str]:
         except redis.RedisError:
             problems.append(f"Redis is not reachable at {REDIS_URL}.")
     return problems
+
+
+def require(*needs: str) -> None:
+    """Skips the test when this machine lacks a service it needs; under CI=true, fails instead:
+    CI must run every test."""
+    problems = missing(*needs)
+    if not problems:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("Required in CI: " + " ".join(problems), pytrace=False)
+    pytest.skip(" ".join(problems))
 
 
 def create_database() -> str:

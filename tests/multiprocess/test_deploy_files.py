@@ -11,7 +11,6 @@ import pytest
 
 from facilitator.joining.identity import COOKIE_NAME
 from tests.multiprocess import services
-from tests.multiprocess.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -38,7 +37,7 @@ def test_nginx_routes_phones_by_the_cookie_the_app_sets() -> None:
 @pytest.mark.multiprocess
 @pytest.mark.parametrize("tls", [True, False], ids=["https", "http"])
 def test_nginx_accepts_the_site_file(tmp_path: Path, tls: bool) -> None:
-    require(services.missing("nginx", "openssl"))
+    services.require("nginx", "openssl")
     cert, key = services.make_certificate(tmp_path)
     site = tmp_path / "facilitator.conf"
     site.write_text(

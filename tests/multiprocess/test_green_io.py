@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.multiprocess import services
-from tests.multiprocess.conftest import require
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.postgres]
 PROBE = Path(__file__).with_name("green_probe.py")
@@ -43,7 +42,7 @@ def run_probe(tmp_path: Path, **settings: str) -> dict:
 
 @pytest.fixture(scope="module", autouse=True)
 def services_running() -> None:
-    require(services.missing("postgres", "redis"))
+    services.require("postgres", "redis")
 
 
 def test_a_slow_query_and_a_slow_redis_call_let_other_green_threads_run(tmp_path):

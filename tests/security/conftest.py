@@ -7,23 +7,18 @@ sockets: the Flask-SocketIO test client skips origin checks and size limits.
 from __future__ import annotations
 
 import gc
-import os
 import re
-import uuid
 import warnings
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import requests
 import socketio
 
 from tests.browser.server import LiveServer, ServerError
+from tests.multiprocess import services
 
 EMAIL, PASSWORD = "security@example.org", "a long password here"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "FACILITATOR_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def start_server(workdir, **kwargs) -> LiveServer:
@@ -45,28 +40,15 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
     live.stop()
 
 
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
-
-
 @pytest.fixture(scope="module")
 def postgres_server(tmp_path_factory) -> Iterator[LiveServer]:
     """One real server on a throwaway PostgreSQL database, for races SQLite would hide."""
-    try:
-        psycopg.connect(_libpq(POSTGRES_ADMIN_URL), connect_timeout=3).close()
-    except psycopg.OperationalError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI but {POSTGRES_ADMIN_URL} is not reachable.")
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432.")
-    name = f"facilitator_sec_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    live = start_server(tmp_path_factory.mktemp("security-pg"), database_url=f"{base}/{name}")
+    services.require("postgres")
+    url = services.create_database()
+    live = start_server(tmp_path_factory.mktemp("security-pg"), database_url=url)
     yield live
     live.stop()
-    with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    services.drop_database(url)
 
 
 @pytest.fixture(scope="module", autouse=True)
