@@ -34,10 +34,12 @@ run: setup
 
 test: $(VENV)/.dev translations
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # After changing user-facing text: refresh the catalogues, then translate the new entries.
 extract-messages: $(VENV)/.runtime

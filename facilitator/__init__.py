@@ -34,15 +34,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Socket handlers must be registered before socketio.init_app() builds the server:
     # Flask-SocketIO hands only the handlers it already knows to each new server.
     from facilitator.breakouts import events as breakout_events  # noqa: F401
+    from facilitator.breakouts import group_rooms, snapshots  # noqa: F401  (they register with the screens)
     from facilitator.breakouts import routes as breakouts
     from facilitator.exports import cli as exports_cli
     from facilitator.exports import routes as exports
     from facilitator.joining import routes as joining
-    from facilitator.live import events as live_events  # noqa: F401
-    from facilitator.live import routes as live
     from facilitator.meetings import importing  # noqa: F401  (its routes join the meetings blueprint)
     from facilitator.meetings import routes as meetings
     from facilitator.moderation import events as moderation_events  # noqa: F401
+    from facilitator.plenary import ballot_events as plenary_ballot_events  # noqa: F401
+    from facilitator.plenary import events as plenary_events  # noqa: F401
+    from facilitator.plenary import floor_events  # noqa: F401
+    from facilitator.plenary import routes as plenary
+    from facilitator.realtime import sockets  # noqa: F401
     from facilitator.synthesis import events as synthesis_events  # noqa: F401
     from facilitator.synthesis import routes as synthesis
 
@@ -81,7 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         db_setup.configure_sqlite(db.engine)
 
-    for feature in (accounts, meetings, joining, live, breakouts, synthesis, exports):
+    for feature in (accounts, meetings, joining, plenary, breakouts, synthesis, exports):
         app.register_blueprint(feature.bp)
     accounts_cli.register(app)
     exports_cli.register(app)

@@ -67,7 +67,115 @@ JS_MESSAGES = {
     "closed": _l("Closed"),
     "anonymous": _l("Anonymous"),
     "chars_left": _l("%(count)s characters left"),
-    # Breakouts: planning page, cockpit and the console's breakout card.
+    # Breakouts: the phone's group view and report-back, the projector's round screen.
+    "breakout_round_title": _l("Breakout round %(number)s"),
+    "breakout_time_up": _l("Time is up"),
+    "breakout_from_moderator": _l("From the moderator:"),
+    "breakout_members_count": _l("Members: %(count)s"),
+    "breakout_rapporteur": _l("Rapporteur"),
+    "breakout_you_are_rapporteur": _l(
+        "You are the rapporteur: write your group's summary under each question."
+    ),
+    "breakout_no_rapporteur": _l("Your group has no rapporteur yet."),
+    "breakout_rapporteur_chosen": _l("Your group has a rapporteur."),
+    "breakout_help_notified": _l("The moderator has been notified."),
+    "breakout_join_group": _l("Join this group"),
+    "breakout_group_full": _l("Full"),
+    "breakout_places_taken": _l("%(count)s of %(capacity)s places taken"),
+    "breakout_round_ended": _l("Breakout round %(number)s has ended."),
+    "breakout_question_number": _l("Question %(number)s"),
+    "breakout_you": _l("You"),
+    "breakout_vote_hint": _l("Support this answer"),
+    "breakout_summary_none": _l("No summary yet."),
+    "breakout_saved": _l("Saved"),
+    "breakout_no_summary": _l("No summary was written."),
+    "breakout_votes_count": _l("+1 × %(count)s"),
+    "breakout_report_back": _l("Report-back: %(group)s"),
+    "breakout_summary": _l("Summary"),
+    "breakout_top_answers": _l("Most supported answers"),
+    "breakout_all_walls": _l("The walls of all groups"),
+    # Results charts of choice, rating, ranking and word questions (static/js/charts.js).
+    "chart_respondents": _l("Respondents: %(count)s"),
+    "chart_results": _l("Results"),
+    "chart_option": _l("Option"),
+    "chart_answers": _l("Answers"),
+    "chart_percent": _l("Percent"),
+    "chart_count_of_total": _l("%(count)s of %(total)s"),
+    "chart_statement": _l("Statement"),
+    "chart_mean": _l("Mean"),
+    "chart_mean_value": _l("mean %(value)s"),
+    "chart_scale_end": _l("%(value)s = %(label)s"),
+    "chart_rank": _l("Rank"),
+    "chart_mean_rank": _l("Mean rank"),
+    "chart_mean_rank_value": _l("mean rank %(value)s"),
+    "chart_borda": _l("Borda points"),
+    "chart_borda_value": _l("%(points)s Borda points"),
+    "chart_word": _l("Word"),
+    "chart_mentions": _l("Mentions"),
+    # Questions from the floor: phone, console and projector (static/js/floor.js).
+    "floor_your_question": _l("Your question"),
+    "floor_ask": _l("Ask"),
+    "floor_ask_anonymously": _l("Ask anonymously"),
+    "floor_premoderated": _l("The moderator approves each question before the room sees it."),
+    "floor_your_waiting": _l("Your questions not yet shown"),
+    "floor_room_questions": _l("Questions from the room"),
+    "floor_answered": _l("Answered"),
+    "floor_no_questions": _l("No questions yet. Be the first to ask."),
+    "floor_waiting_approval": _l("Waiting for approval"),
+    "floor_you_asked": _l("You asked this"),
+    "floor_votes": _l("Votes: %(count)s"),
+    "floor_vote_label": _l("Vote for this question (votes so far: %(count)s)"),
+    "floor_withdraw": _l("Withdraw"),
+    "floor_confirm_withdraw": _l("Withdraw your question?"),
+    "floor_on_screen": _l("On the projector"),
+    "floor_approve": _l("Approve"),
+    "floor_spotlight": _l("Spotlight"),
+    "floor_mark_answered": _l("Mark answered"),
+    "floor_reopen": _l("Reopen"),
+    "floor_merge": _l("Merge into…"),
+    "floor_merge_into": _l("Merge this question into"),
+    "floor_merge_confirm": _l("Merge"),
+    "floor_summary": _l("Questions: %(count)s · waiting for approval: %(pending)s"),
+    "floor_more": _l("More questions on the phones: %(count)s"),
+    # Ballots on the phone: choice, rating, ranking and word questions (static/js/ballot.js).
+    "ballot_send_choice": _l("Send my choice"),
+    "ballot_send_rating": _l("Send my rating"),
+    "ballot_send_ranking": _l("Send my ranking"),
+    "ballot_send_words": _l("Send my words"),
+    "ballot_change": _l("Change my answer"),
+    "ballot_withdraw": _l("Withdraw my answer"),
+    "ballot_saved": _l("Saved. You can change your answer until the question closes."),
+    "ballot_withdrawn": _l("Your answer was withdrawn."),
+    "ballot_withdrawing": _l("Withdrawing…"),
+    "ballot_queued": _l("Kept on this phone: it will be sent as soon as the connection returns."),
+    "ballot_not_answered": _l("You did not answer this question."),
+    "ballot_results": _l("Results"),
+    "ballot_choose_one": _l("Choose an option first."),
+    "ballot_choose_some": _l("Choose at least one option first."),
+    "ballot_at_most": _l("Choose up to %(max)s."),
+    "ballot_limit_reached": _l("You have chosen %(max)s, the most allowed. Untick one to choose another."),
+    "ballot_your_rating": _l("Your rating"),
+    "ballot_scale_end": _l("%(value)s = %(label)s"),
+    "ballot_rate_one": _l("Choose a value first."),
+    "ballot_rate_some": _l("Rate at least one statement first."),
+    "ballot_rank_hint": _l(
+        "Put the most important first: drag an item by its handle, or move it with the arrows."
+    ),
+    "ballot_rank_position": _l("%(item)s is now number %(position)s of %(count)s."),
+    "ballot_move_up": _l("Move up: %(item)s"),
+    "ballot_move_down": _l("Move down: %(item)s"),
+    "ballot_drag": _l("Drag to reorder"),
+    "ballot_word": _l("Word or short phrase"),
+    "ballot_word_number": _l("Word or short phrase %(number)s"),
+    "ballot_words_hint_one": _l("One word or a short phrase."),
+    "ballot_words_hint": _l("Up to %(max)s words or short phrases, one per box."),
+    "ballot_write_one": _l("Write at least one word first."),
+}
+
+
+# Strings only the moderator's pages show: the planning page, the cockpit and the console's
+# breakout card. Phones, often on weak connections, never download them.
+MODERATOR_JS_MESSAGES = {
     "plan_no_group": _l("No group"),
     "plan_people_count": _l("People: %(count)s"),
     "plan_moved_to": _l("%(name)s is now in %(group)s."),
@@ -113,51 +221,27 @@ JS_MESSAGES = {
     "cockpit_walls_private": _l("Each group’s wall is visible only to its members and to you."),
     "cockpit_confirm_close_round": _l("Close the round now for every group?"),
     "cockpit_confirm_end_report": _l("End the report-back and bring everyone back to the plenary?"),
-    # Breakouts: the phone's group view and report-back, the projector's round screen.
-    "breakout_round_title": _l("Breakout round %(number)s"),
-    "breakout_time_up": _l("Time is up"),
-    "breakout_from_moderator": _l("From the moderator:"),
-    "breakout_members_count": _l("Members: %(count)s"),
-    "breakout_rapporteur": _l("Rapporteur"),
-    "breakout_you_are_rapporteur": _l(
-        "You are the rapporteur: write your group's summary under each question."
-    ),
-    "breakout_no_rapporteur": _l("Your group has no rapporteur yet."),
-    "breakout_rapporteur_chosen": _l("Your group has a rapporteur."),
-    "breakout_help_notified": _l("The moderator has been notified."),
-    "breakout_join_group": _l("Join this group"),
-    "breakout_group_full": _l("Full"),
-    "breakout_places_taken": _l("%(count)s of %(capacity)s places taken"),
-    "breakout_round_ended": _l("Breakout round %(number)s has ended."),
-    "breakout_question_number": _l("Question %(number)s"),
-    "breakout_you": _l("You"),
-    "breakout_vote_hint": _l("Support this answer"),
-    "breakout_summary_none": _l("No summary yet."),
-    "breakout_saved": _l("Saved"),
-    "breakout_no_summary": _l("No summary was written."),
-    "breakout_votes_count": _l("+1 × %(count)s"),
-    "breakout_report_back": _l("Report-back: %(group)s"),
-    "breakout_summary": _l("Summary"),
-    "breakout_top_answers": _l("Most supported answers"),
-    "breakout_all_walls": _l("The walls of all groups"),
 }
 
 
-def js_messages() -> dict[str, str]:
-    return {key: str(value) for key, value in JS_MESSAGES.items()}
+def js_messages(*, moderator: bool = True) -> dict[str, str]:
+    messages = {**JS_MESSAGES, **(MODERATOR_JS_MESSAGES if moderator else {})}
+    return {key: str(value) for key, value in messages.items()}
 
 
-_js_catalogues: dict[str, Markup] = {}
+_js_catalogues: dict[str, Markup] = {}  # by language and audience
 
 
-def js_messages_json() -> Markup:
-    """The scripts' catalogue for the page's language, as safe JSON. Every page carries it, the
-    join page a whole room loads at once included; a catalogue never changes while the process
-    runs, so each language is translated and serialised once."""
-    locale = str(get_locale())
-    if locale not in _js_catalogues:
-        _js_catalogues[locale] = htmlsafe_json_dumps(js_messages(), dumps=current_app.json.dumps)
-    return _js_catalogues[locale]
+def js_messages_json(*, moderator: bool = True) -> Markup:
+    """The scripts' catalogue for the page's language, as safe JSON; a phone's page leaves out what
+    only moderators read. Every page carries it, the join page a whole room loads at once included;
+    a catalogue never changes while the process runs, so each is translated and serialised once."""
+    key = f"{get_locale()}:{'moderator' if moderator else 'phone'}"
+    if key not in _js_catalogues:
+        _js_catalogues[key] = htmlsafe_json_dumps(
+            js_messages(moderator=moderator), dumps=current_app.json.dumps
+        )
+    return _js_catalogues[key]
 
 
 @bp.get("/language/<code>")

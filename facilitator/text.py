@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from facilitator.errors import N_, DomainError
+
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _WHITESPACE = re.compile(r"\s+")
@@ -58,3 +60,22 @@ def clean_tree(value: object) -> object:
     if isinstance(value, dict):
         return {clean(key) if isinstance(key, str) else key: clean_tree(item) for key, item in value.items()}
     return value
+
+
+class TextError(DomainError):
+    pass
+
+
+def required_text(text: object, max_length: int, *, single_line: bool = False) -> str:
+    """Text a phone or a moderator sent, cleaned by the rule above, and checked: present, not too long."""
+    if not isinstance(text, str):
+        raise TextError(N_("The text is missing."))
+    # Normalising can lengthen text a little, never this much: refuse the absurd before the work.
+    if len(text) > 4 * max_length:
+        raise TextError(N_("Too long: at most %(max)s characters."), max=max_length)
+    text = clean(text, single_line=single_line)
+    if not text:
+        raise TextError(N_("Please write something first."))
+    if len(text) > max_length:
+        raise TextError(N_("Too long: at most %(max)s characters."), max=max_length)
+    return text

@@ -2,7 +2,7 @@
 loses them: at once in the process that ended it, and within a tick of the clock in every other
 process (each one sweeps its own sockets against the database, see `sweep`).
 
-Socket events also check their session on every call (facilitator/live/events.py), so a
+Socket events also check their session on every call (facilitator/realtime/handlers.py), so a
 socket in another process is refused its next moderator event even before the sweep.
 """
 

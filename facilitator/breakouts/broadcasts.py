@@ -11,8 +11,8 @@ from facilitator.breakouts import payloads
 from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMessage, GroupSummary
 from facilitator.extensions import socketio
 from facilitator.meetings.models import Meeting
-from facilitator.rooms import Audience, group_room, meeting_room, participant_room
-from facilitator.synthesis.broadcasts import synthesis_changed
+from facilitator.realtime.rooms import Audience, group_room, meeting_room, participant_room
+from facilitator.realtime.synthesis_notices import synthesis_changed
 from facilitator.timeutil import isoformat_utc, utcnow
 
 EVERYONE = (Audience.PARTICIPANTS, Audience.MODERATORS, Audience.PROJECTOR)

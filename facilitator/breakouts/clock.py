@@ -13,8 +13,8 @@ from facilitator.accounts import sockets as moderator_sockets
 from facilitator.breakouts import broadcasts, group_rooms, service
 from facilitator.breakouts.models import BreakoutRound
 from facilitator.extensions import db, socketio
-from facilitator.live import presence
 from facilitator.meetings.models import Meeting
+from facilitator.realtime import presence
 from facilitator.timeutil import utcnow
 
 log = logging.getLogger(__name__)

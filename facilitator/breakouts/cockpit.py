@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from facilitator.answers import tally
+from facilitator.answers.models import Answer
 from facilitator.breakouts.models import BreakoutRound, GroupMember, HelpRequest
 from facilitator.breakouts.payloads import (
     member_label,
@@ -15,8 +18,9 @@ from facilitator.breakouts.payloads import (
 )
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer, Presence
-from facilitator.meetings.models import Meeting
+from facilitator.meetings.formats import BALLOT_FORMATS
+from facilitator.meetings.models import Meeting, Question
+from facilitator.realtime.models import Presence
 from facilitator.timeutil import isoformat_utc, utcnow
 
 PRESENCE_TIMEOUT_S = 75
@@ -78,7 +82,29 @@ def cockpit(meeting: Meeting, round_: BreakoutRound) -> dict:
         "groups": groups,
         "unassigned": unassigned(meeting, round_),
         "messages": messages_for(round_, None),
+        "results": group_results(round_),
     }
+
+
+def group_results(round_: BreakoutRound) -> dict[str, dict[str, dict]]:
+    """Each group's results on each of its ballot questions: {question id: {group id: results}}."""
+    question_ids = {qid for group in round_.groups for qid in group.question_ids}
+    if not question_ids:
+        return {}
+    questions = db.session.scalars(
+        select(Question)
+        .where(Question.id.in_(question_ids), Question.format.in_(BALLOT_FORMATS))
+        .options(selectinload(Question.options))
+    )
+    results: dict[str, dict[str, dict]] = {}
+    for question in questions:
+        counted = tally.results_by_group(question)
+        results[str(question.id)] = {
+            str(group.id): counted.get(group.id) or tally.empty_results(question)
+            for group in round_.groups
+            if question.id in group.question_ids
+        }
+    return results
 
 
 def unassigned(meeting: Meeting, round_: BreakoutRound) -> list[dict]:

@@ -11,10 +11,10 @@ from facilitator.breakouts.models import BreakoutRound
 from facilitator.breakouts.payloads import questions_payload, summaries, summary_payload, wall
 from facilitator.errors import N_
 from facilitator.extensions import db
-from facilitator.live.connections import Connection
-from facilitator.live.events import live_event, meeting_of, participant_of
-from facilitator.live.service import commit_keeping_state
 from facilitator.meetings.models import Meeting
+from facilitator.realtime.connections import Connection
+from facilitator.realtime.handlers import live_event, meeting_of, participant_of
+from facilitator.transactions import commit_keeping_state
 
 MAX_SUMMARY_LENGTH = 10_000
 

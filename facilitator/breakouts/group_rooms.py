@@ -15,15 +15,42 @@ socket's next sync, which leaves the remembered room and joins the right one.
 
 from __future__ import annotations
 
+from flask import session
+from flask_socketio import join_room, leave_room
 from sqlalchemy import select
 
+from facilitator.breakouts import broadcasts
+from facilitator.breakouts import service as breakouts
 from facilitator.breakouts.models import BreakoutRound
 from facilitator.extensions import db, socketio
-from facilitator.live.events import GROUP_ROOM_KEY
-from facilitator.live.models import Presence
-from facilitator.rooms import group_room, participant_room
+from facilitator.joining.models import Participant
+from facilitator.realtime import screens
+from facilitator.realtime.models import Presence
+from facilitator.realtime.rooms import group_room, participant_room
 
 NAMESPACE = "/"
+GROUP_ROOM_KEY = "group_room"
+
+
+@screens.on_phone_sync
+def enter_group_room(participant: Participant) -> None:
+    """Join the room of the group the database says this phone is in, and leave any other."""
+    meeting = participant.meeting
+    round_ = breakouts.running_round(meeting)
+    member = breakouts.membership(round_, participant) if round_ else None
+    if round_ is not None and member is None and breakouts.place_late_joiner(round_, participant):
+        db.session.commit()
+        member = breakouts.membership(round_, participant)
+        broadcasts.membership_changed(meeting.id, participant.id, member.group_id)
+    wanted = group_room(member.group_id) if member else None
+    # The socket's own session remembers its group room: asking Socket.IO for a socket's
+    # rooms scans every room of the server, one per participant, on each of a thousand syncs.
+    current = session.get(GROUP_ROOM_KEY)
+    if current and current != wanted:
+        leave_room(current)
+    if wanted:
+        join_room(wanted)
+    session[GROUP_ROOM_KEY] = wanted
 
 
 def _sockets_of(participant_id: int) -> set[str]:

@@ -98,15 +98,6 @@ class GroupSummary(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Vote(db.Model):
-    __table_args__ = (UniqueConstraint("answer_id", "participant_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class HelpRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("breakout_group.id", ondelete="CASCADE"), index=True)

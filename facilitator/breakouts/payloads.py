@@ -7,8 +7,11 @@ the moderator opens the walls to everyone after the round.
 from __future__ import annotations
 
 from sqlalchemy import Result, Row, Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from facilitator.answers import ballots, payloads, tally
+from facilitator.answers.models import Answer, Vote
+from facilitator.answers.queries import most_supported, visible_answers, vote_counts
 from facilitator.breakouts.models import (
     BreakoutGroup,
     BreakoutRound,
@@ -16,16 +19,13 @@ from facilitator.breakouts.models import (
     GroupMessage,
     GroupSummary,
     HelpRequest,
-    Vote,
+    RoundStatus,
 )
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live import payloads
-from facilitator.live.models import Answer
+from facilitator.meetings.formats import BALLOT_FORMATS
 from facilitator.meetings.models import Attribution, Meeting, Question
 from facilitator.timeutil import isoformat_utc
-
-TOP_ANSWERS = 5
 
 
 def round_payload(round_: BreakoutRound) -> dict:
@@ -63,29 +63,16 @@ def questions_payload(question_ids: list[int]) -> list[dict]:
     return [{"id": qid, "text": texts[qid]} for qid in question_ids if qid in texts]
 
 
-def vote_counts(answer_ids: list[int]) -> dict[int, int]:
-    if not answer_ids:
-        return {}
-    statement = (
-        select(Vote.answer_id, func.count()).where(Vote.answer_id.in_(answer_ids)).group_by(Vote.answer_id)
-    )
-    return dict(_rows(statement).all())
-
-
 def wall_answer_payload(meeting: Meeting, answer: Answer, votes: int) -> dict:
     return {**payloads.public_answer_payload(meeting, answer), "group_id": answer.group_id, "votes": votes}
 
 
 def wall_answers(group: BreakoutGroup, *, include_hidden: bool = False) -> list[Answer]:
-    query = (
-        select(Answer)
+    statement = visible_answers(group_id=group.id, include_hidden=include_hidden).options(
         # The wall shows each author's label: their rows come in the same statement.
-        .options(joinedload(Answer.participant))
-        .where(Answer.group_id == group.id, Answer.deleted_at.is_(None))
+        joinedload(Answer.participant)
     )
-    if not include_hidden:
-        query = query.where(Answer.hidden_at.is_(None))
-    return list(db.session.scalars(query.order_by(Answer.id)))
+    return list(db.session.scalars(statement))
 
 
 def wall_payload(meeting: Meeting, answers: list[Answer]) -> list[dict]:
@@ -176,10 +163,63 @@ def members_payload(meeting: Meeting, group: BreakoutGroup, connected: set[int] 
     return people
 
 
+def group_questions(question_ids: list[int]) -> tuple[list[dict], list[Question]]:
+    """A group's questions as its phones answer them (each with its format and settings, and the
+    options of a ballot question), and its ballot questions themselves, for their results."""
+    rows = {
+        row.id: row
+        for row in _rows(
+            select(Question.id, Question.text, Question.format, Question.settings).where(
+                Question.id.in_(question_ids)
+            )
+        )
+    }
+    ballot_ids = [qid for qid in question_ids if qid in rows and rows[qid].format in BALLOT_FORMATS]
+    # Only a group with ballot questions pays for loading them with their options.
+    loaded = {}
+    if ballot_ids:
+        statement = (
+            select(Question).where(Question.id.in_(ballot_ids)).options(selectinload(Question.options))
+        )
+        loaded = {question.id: question for question in db.session.scalars(statement)}
+    questions = [
+        {
+            "id": qid,
+            "text": rows[qid].text,
+            "format": rows[qid].format,
+            "settings": rows[qid].settings or {},
+            "options": [{"id": o.id, "text": o.text} for o in loaded[qid].options] if qid in loaded else [],
+        }
+        for qid in question_ids
+        if qid in rows
+    ]
+    return questions, [loaded[qid] for qid in ballot_ids]
+
+
+def group_ballots(group: BreakoutGroup, participant: Participant, questions: list[Question]) -> dict:
+    """The member's own ballots on the group's ballot questions and, where its members may see
+    them, the group's results, by question id."""
+    mine = ballots.own_ballots(participant, [question.id for question in questions], group.id)
+    round_open = group.round.status == RoundStatus.OPEN
+    return {
+        "my_ballots": {
+            str(qid): ballots.ballot_payload(ballot)
+            for qid, ballot in mine.items()
+            if ballot.response is not None
+        },
+        "results": {
+            str(question.id): tally.results_for(question, group.id)
+            for question in questions
+            if tally.group_may_see(question, round_open)
+        },
+    }
+
+
 def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant) -> dict:
     """Everything a member's phone shows during the round."""
     members = members_payload(meeting, group)
     answers = wall_answers(group)
+    questions, ballot_questions = group_questions(group.question_ids)
     return {
         "id": group.id,
         "name": group.name,
@@ -188,7 +228,7 @@ def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant)
         "member_count": len(members),
         "has_rapporteur": group.rapporteur_id is not None,
         "i_am_rapporteur": group.rapporteur_id == participant.id,
-        "questions": questions_payload(group.question_ids),
+        "questions": questions,
         "answers": wall_payload(meeting, answers),
         "my_votes": list(
             _rows(
@@ -209,6 +249,7 @@ def group_view(meeting: Meeting, group: BreakoutGroup, participant: Participant)
             select(HelpRequest.id).where(HelpRequest.group_id == group.id, HelpRequest.resolved_at.is_(None))
         ).first()
         is not None,
+        **group_ballots(group, participant, ballot_questions),
     }
 
 
@@ -235,12 +276,23 @@ def choices(round_: BreakoutRound) -> list[dict]:
 def report(meeting: Meeting, group: BreakoutGroup) -> dict:
     """One group's report-back: its summaries and its most supported answers, per question."""
     answers = wall(meeting, group)
+    _, ballot_questions = group_questions(group.question_ids)
+    # The round is over: the group's tally is shown to the room with its summary, whatever the
+    # question said about results during the round.
+    results = {question.id: tally.results_for(question, group.id) for question in ballot_questions}
     per_question = []
     for question in questions_payload(group.question_ids):
         mine = [a for a in answers if a["question_id"] == question["id"]]
-        top = sorted(mine, key=lambda a: (-a["votes"], a["id"]))[:TOP_ANSWERS]
+        top = most_supported(mine, votes=lambda a: a["votes"], order=lambda a: (a["id"],))
         summary = summaries(group).get(str(question["id"]))
-        per_question.append({**question, "summary": summary["text"] if summary else "", "top_answers": top})
+        per_question.append(
+            {
+                **question,
+                "summary": summary["text"] if summary else "",
+                "top_answers": top,
+                "results": results.get(question["id"]),
+            }
+        )
     return {"group": {"id": group.id, "name": group.name}, "questions": per_question}
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import joinedload
 
+from facilitator.answers import service as answers
+from facilitator.answers.models import Answer
 from facilitator.breakouts import assignment
 from facilitator.breakouts.models import (
     AssignmentMode,
@@ -20,7 +22,6 @@ from facilitator.breakouts.models import (
     GroupSummary,
     HelpRequest,
     RoundStatus,
-    Vote,
 )
 from facilitator.breakouts.planning import RoundPlan
 from facilitator.errors import N_, DomainError
@@ -28,10 +29,9 @@ from facilitator.extensions import db
 from facilitator.integrity import insert_unless_present
 from facilitator.joining import duplicates
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
-from facilitator.live.service import bump_revision, clean_text
 from facilitator.meetings.models import Meeting, QuestionStatus
-from facilitator.text import clean, clean_line
+from facilitator.meetings.revision import bump_revision
+from facilitator.text import clean, clean_line, required_text
 from facilitator.timeutil import utcnow
 
 MIN_MINUTES, MAX_MINUTES = 1, 240
@@ -40,6 +40,14 @@ WARNING_BEFORE = timedelta(minutes=1)
 
 class BreakoutError(DomainError):
     pass
+
+
+# Once the round has ended, each late message says what was lost.
+ANSWER_TOO_LATE = N_("This breakout round has ended; your answer arrived too late.")
+VOTE_TOO_LATE = N_("This breakout round has ended; your vote arrived too late.")
+SUMMARY_TOO_LATE = N_("This breakout round has ended; the summary can no longer be changed.")
+HELP_TOO_LATE = N_("This breakout round has ended; the moderator is back with everyone.")
+ROUND_ENDED = N_("This breakout round has already ended.")
 
 
 class SummaryConflict(BreakoutError):
@@ -277,36 +285,35 @@ def volunteer(group: BreakoutGroup, participant: Participant) -> bool:
     return True
 
 
-def require_open(round_: BreakoutRound) -> None:
+def is_rapporteur(participant: Participant) -> bool:
+    """Rapporteur of a group in any round of the meeting, past or present."""
+    return bool(db.session.scalar(select(exists().where(BreakoutGroup.rapporteur_id == participant.id))))
+
+
+def require_open(round_: BreakoutRound, message: str) -> None:
+    """The one check that a round still runs; `message` says what arrived too late."""
     if round_.status != RoundStatus.OPEN:
-        raise BreakoutError(N_("This breakout round has ended; your answer arrived too late."))
+        raise BreakoutError(message)
+
+
+def require_group_open(group_id: int, message: str) -> None:
+    """The same check for a group known only by its id (an answer on its wall, say)."""
+    status = db.session.scalar(
+        select(BreakoutRound.status)
+        .join(BreakoutGroup, BreakoutGroup.round_id == BreakoutRound.id)
+        .where(BreakoutGroup.id == group_id)
+    )
+    if status != RoundStatus.OPEN:
+        raise BreakoutError(message)
 
 
 def toggle_vote(group: BreakoutGroup, participant: Participant, answer_id: object, supported: object) -> int:
     """+1 an answer of one's own group wall (one vote each, removable). Returns the new count."""
-    if not isinstance(supported, bool):
-        raise BreakoutError(N_("This request is malformed."))
-    require_open(group.round)
-    answer = (
-        db.session.get(Answer, answer_id)
-        if isinstance(answer_id, int) and not isinstance(answer_id, bool)
-        else None
-    )
+    require_open(group.round, VOTE_TOO_LATE)
+    answer = db.session.get(Answer, answer_id) if answers.valid_id(answer_id) else None
     if answer is None or answer.group_id != group.id or not answer.visible:
         raise BreakoutError(N_("This answer does not exist."))
-    # Both idempotent, so that a vote sent twice at once (a retry, two tabs) counts once.
-    if supported:
-        values = {"answer_id": answer.id, "participant_id": participant.id, "created_at": utcnow()}
-        insert_unless_present(Vote.__table__, values, ("answer_id", "participant_id"))
-    else:
-        db.session.execute(
-            delete(Vote).where(Vote.answer_id == answer.id, Vote.participant_id == participant.id)
-        )
-    return vote_count(answer.id)
-
-
-def vote_count(answer_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.answer_id == answer_id))
+    return answers.set_support(participant, answer, supported, own_allowed=True)
 
 
 def save_summary(
@@ -316,7 +323,7 @@ def save_summary(
         raise BreakoutError(N_("This question is not one of this group's questions."))
     if not isinstance(base_version, int) or isinstance(base_version, bool):
         raise BreakoutError(N_("This request is malformed."))
-    require_open(group.round)
+    require_open(group.round, SUMMARY_TOO_LATE)
     if not isinstance(text, str) or len(text) > 4 * max_length:
         raise BreakoutError(N_("Too long: at most %(max)s characters."), max=max_length)
     text = clean(text)
@@ -353,7 +360,7 @@ def save_summary(
 
 
 def ask_help(group: BreakoutGroup, participant: Participant) -> HelpRequest:
-    require_open(group.round)
+    require_open(group.round, HELP_TOO_LATE)
     # One open request per group, even when several members ask at the same moment.
     _lock(group)
     open_request = db.session.scalar(
@@ -377,8 +384,8 @@ def resolve_help(round_: BreakoutRound, group_id: object) -> BreakoutGroup:
 
 
 def broadcast(round_: BreakoutRound, text: object, group_id: object, max_length: int) -> GroupMessage:
-    require_open(round_)
-    text = clean_text(text, max_length)
+    require_open(round_, ROUND_ENDED)
+    text = required_text(text, max_length)
     group = None if group_id is None else group_in(round_, group_id)
     message = GroupMessage(round_id=round_.id, group_id=group.id if group else None, text=text)
     db.session.add(message)
@@ -388,7 +395,7 @@ def broadcast(round_: BreakoutRound, text: object, group_id: object, max_length:
 def adjust_time(round_: BreakoutRound, minutes: object, now: datetime | None = None) -> BreakoutRound:
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not -60 <= minutes <= 120 or minutes == 0:
         raise BreakoutError(N_("Change the time by between 1 and 120 minutes."))
-    require_open(round_)
+    require_open(round_, ROUND_ENDED)
     now = now or utcnow()
     # Shortening never ends a round in the past: at the earliest, ten seconds from now.
     round_.ends_at = max(round_.ends_at + timedelta(minutes=minutes), now + timedelta(seconds=10))

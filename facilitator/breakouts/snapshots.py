@@ -7,9 +7,12 @@ from facilitator.breakouts.cockpit import cockpit
 from facilitator.breakouts.models import BreakoutGroup, RoundStatus
 from facilitator.extensions import db
 from facilitator.meetings.models import Meeting
+from facilitator.realtime import screens
+from facilitator.realtime.rooms import Audience
 from facilitator.timeutil import isoformat_utc, utcnow
 
 
+@screens.moderator_screen("cockpit", Audience.MODERATORS)
 def cockpit_snapshot(meeting: Meeting) -> dict:
     round_ = meeting.current_round
     return {

@@ -10,9 +10,10 @@ anything is written, then writes the meeting in one transaction: a bad file chan
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Container
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,9 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.accounts.models import Moderator
+from facilitator.answers import ballots
+from facilitator.answers.models import Answer, Ballot, Vote
+from facilitator.answers.queries import visible_answers
 from facilitator.breakouts.models import (
     AssignmentMode,
     BreakoutGroup,
@@ -27,13 +31,11 @@ from facilitator.breakouts.models import (
     GroupMember,
     GroupSummary,
     RoundStatus,
-    Vote,
 )
 from facilitator.errors import DomainError
-from facilitator.exports.report import Report, ThemesFor, build_report
+from facilitator.exports.report import Report, build_report
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
 from facilitator.meetings import service as meetings
 from facilitator.meetings.design import (
     DESIGN_FORMAT,
@@ -43,22 +45,35 @@ from facilitator.meetings.design import (
     design_from_dict,
     design_to_dict,
 )
+from facilitator.meetings.formats import (
+    BALLOT_FORMATS,
+    MAX_OPTION_CHARS,
+    FormatError,
+    FormatSpec,
+    checked_format,
+)
 from facilitator.meetings.models import (
     Attribution,
     JoinPolicy,
     Meeting,
     Question,
+    QuestionFormat,
     QuestionKind,
+    QuestionOption,
     QuestionStatus,
 )
 from facilitator.synthesis.models import MAX_LABEL_LENGTH, SynthesisTheme, ThemeAnswer
+from facilitator.synthesis.report import ThemesFor
 from facilitator.text import clean_tree
 from facilitator.timeutil import isoformat_utc, utcnow
 
 ARCHIVE_FORMAT = "facilitator.meeting-archive"
-# Still 1 with the themes' "shared" and "pinned": added optional fields keep the version (see
-# docs/export-format.md, "Versioning"), so archives made before and after read alike.
-ARCHIVE_VERSION = 1
+# 2: questions have a format, options and settings, and choices, ratings, rankings and words come
+# as ballots. A reader of version 1 would take a choice question for an open one and drop its
+# ballots without a word, so it must refuse these archives (docs/export-format.md, "Versioning").
+# Version 1 archives still import: their questions are open questions.
+ARCHIVE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # What an archive may say about a participant, by the meeting's attribution rule (the same rule as
 # author_label): named archives keep the whole profile, affiliation ones no name, anonymous ones
@@ -70,6 +85,8 @@ PARTICIPANT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 PERSONAL_FIELDS = {"display_name": 80, "country": 80, "organisation": 120, "language": 40}
 ROUND_SETTINGS = ("attribute", "jigsaw", "capacity", "seed")
+# The key of a rating given to the question itself, which has no statements.
+QUESTION_ITSELF = "0"
 
 # Far above anything a meeting produces; a file beyond them is refused before any row is written,
 # so that a mistaken or hostile file cannot keep the database busy for minutes.
@@ -113,6 +130,11 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
 
     questions = meeting.guiding_questions + meeting.adhoc_questions
     question_ids = {q.id: f"q{index}" for index, q in enumerate(questions, start=1)}
+    # Numbered across the archive in the meeting's order, so that a ballot's reference names one
+    # option of the whole file and the same meeting always gives the same ids.
+    option_ids = {
+        o.id: f"o{index}" for index, o in enumerate((o for q in questions for o in q.options), start=1)
+    }
     participants = list(
         db.session.scalars(
             select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
@@ -136,16 +158,10 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
         select(GroupMember).where(GroupMember.group_id.in_(group_ids)).order_by(GroupMember.id)
     ):
         members[member.group_id].append(member.participant_id)
-    answers = list(
-        db.session.scalars(
-            select(Answer)
-            .join(Question, Question.id == Answer.question_id)
-            # Withdrawn and hidden answers stay out of every export, the archive included.
-            .where(Question.meeting_id == meeting.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
-            .order_by(Answer.created_at, Answer.id)
-        )
-    )
+    # Withdrawn and hidden answers stay out of every export, the archive included.
+    answers = list(db.session.scalars(visible_answers(meeting_id=meeting.id)))
     answer_ids = {a.id: f"a{index}" for index, a in enumerate(answers, start=1)}
+    floor_ids = {q.id for q in questions if q.format == QuestionFormat.FLOOR}
     voters: dict[int, list[int]] = defaultdict(list)
     for answer_id, participant_id in db.session.execute(
         select(Vote.answer_id, Vote.participant_id)
@@ -176,6 +192,9 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
                     "status": str(q.status),
                     "opened_at": isoformat_utc(q.opened_at),
                     "closed_at": isoformat_utc(q.closed_at),
+                    "format": str(q.format or QuestionFormat.OPEN),
+                    "options": [{"id": option_ids[o.id], "text": o.text} for o in q.options],
+                    "settings": dict(q.settings or {}),
                 }
                 for q in questions
             ],
@@ -218,8 +237,10 @@ def to_json(source: Report | Meeting, *, themes_for: ThemesFor | None = None) ->
             for r in rounds
         ],
         "answers": [
-            _answer(a, answer_ids, question_ids, group_ids, person_ids, voters[a.id], linked) for a in answers
+            _answer(a, answer_ids, question_ids, group_ids, person_ids, voters[a.id], linked, floor_ids)
+            for a in answers
         ],
+        "ballots": _ballots(meeting, question_ids, option_ids, group_ids, person_ids, linked),
         "summaries": [
             {
                 "group": group_ids[s.group_id],
@@ -242,13 +263,15 @@ def _answer(
     person_ids: dict[int, str],
     voters: list[int],
     linked: bool,
+    floor_ids: Container[int],
 ) -> dict:
     entry: dict[str, Any] = {
         "id": answer_ids[answer.id],
         "question": question_ids[answer.question_id],
         "group": group_ids.get(answer.group_id),
     }
-    if linked:
+    # A question from the floor whose author asked not to be named names nobody, in any meeting.
+    if linked and not answer.anonymous:
         entry["author"] = person_ids[answer.participant_id]
     entry |= {
         "text": answer.text,
@@ -258,7 +281,75 @@ def _answer(
     }
     if linked:
         entry["voters"] = [person_ids[p] for p in voters]
+    if answer.question_id in floor_ids:
+        entry["anonymous"] = answer.anonymous
+        entry["answered_at"] = isoformat_utc(answer.answered_at)
     return entry
+
+
+def _ballots(
+    meeting: Meeting,
+    question_ids: dict[int, str],
+    option_ids: dict[int, str],
+    group_ids: dict[int, str],
+    person_ids: dict[int, str],
+    linked: bool,
+) -> list[dict]:
+    """Every ballot that still holds a response, its options named by their archive ids.
+
+    In an anonymous meeting a ballot has no participant and no times, and the ballots of a
+    question come in the order of their content: neither an id nor a moment nor a position in the
+    file may tie one person's choices on two questions together, or to their written answers.
+    """
+    rows = db.session.scalars(
+        select(Ballot)
+        .join(Question, Question.id == Ballot.question_id)
+        .where(Question.meeting_id == meeting.id, Ballot.response.is_not(None))
+        .order_by(Ballot.id)
+    )
+    order = {question_id: index for index, question_id in enumerate(question_ids)}
+    entries: list[tuple[tuple, dict]] = []
+    for ballot in rows:
+        response = _archived_response(ballot.response, option_ids)
+        if ballot.question_id not in question_ids or response is None:
+            continue
+        entry: dict[str, Any] = {
+            "question": question_ids[ballot.question_id],
+            "group": group_ids.get(ballot.group_id),
+        }
+        if linked:
+            entry["participant"] = person_ids[ballot.participant_id]
+        entry["response"] = response
+        if linked:
+            entry["created_at"] = isoformat_utc(ballot.created_at)
+            entry["updated_at"] = isoformat_utc(ballot.updated_at)
+            place: tuple = (ballot.id,)
+        else:
+            place = (entry["group"] or "", json.dumps(response, sort_keys=True, ensure_ascii=False))
+        entries.append(((order[ballot.question_id], *place), entry))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+def _archived_response(response: object, option_ids: dict[int, str]) -> dict | None:
+    """The stored response with archive ids for options; None for one that names nothing known."""
+    if not isinstance(response, dict):
+        return None
+    if isinstance(response.get("options"), list):
+        return {"options": [option_ids[i] for i in response["options"] if i in option_ids]}
+    if isinstance(response.get("ranking"), list):
+        return {"ranking": [option_ids[i] for i in response["ranking"] if i in option_ids]}
+    if isinstance(response.get("ratings"), dict):
+        ratings = {}
+        for key, value in response["ratings"].items():
+            statement = int(key) if str(key).isdigit() else None
+            # Statement 0 is the question itself, rated when it has no statements.
+            name = QUESTION_ITSELF if statement == 0 else option_ids.get(statement)
+            if name is not None:
+                ratings[name] = value
+        return {"ratings": ratings}
+    if isinstance(response.get("words"), list):
+        return {"words": [{"text": word["text"], "key": word["key"]} for word in response["words"]]}
+    return None
 
 
 def _scalar(value: object) -> bool:
@@ -455,8 +546,8 @@ def _parse(data: object) -> dict:
         raise _fail("version", "must be a whole number.")
     if version > ARCHIVE_VERSION:
         raise _fail("version", "the archive comes from a newer Facilitator; update this one first.")
-    if version != ARCHIVE_VERSION:
-        raise _fail("version", f"must be {ARCHIVE_VERSION}.")
+    if version not in READABLE_VERSIONS:
+        raise _fail("version", f"must be one of {', '.join(map(str, READABLE_VERSIONS))}.")
     exported_at = _moment(data, "exported_at", "", nullable=True)
 
     design = _object(data.get("design"), "design")
@@ -468,17 +559,23 @@ def _parse(data: object) -> dict:
     projector = _flag(design, "projector_shows_answers", "design")
 
     questions: dict[str, dict] = {}
+    options: dict[str, str] = {}  # option id -> its question's id
     for index, raw in enumerate(_list(design, "questions", "design")):
         path = _at("design.questions", index)
         raw = _object(raw, path)
         key = _archive_id(raw, path, questions)
         status = _choice(raw, "status", path, tuple(QuestionStatus))
+        option_keys, spec = _format(raw, path, options)
+        options.update(dict.fromkeys(option_keys, key))
         questions[key] = {
             "kind": _choice(raw, "kind", path, tuple(QuestionKind)),
             "text": _text(raw, "text", path, limit=MAX_QUESTION_CHARS).strip(),
             "status": status,
             "opened_at": _moment(raw, "opened_at", path, nullable=True),
             "closed_at": _moment(raw, "closed_at", path, nullable=True),
+            "format": spec.format,
+            "options": list(zip(option_keys, spec.options, strict=True)),
+            "settings": spec.settings,
         }
 
     attribution = settings.attribution
@@ -576,6 +673,13 @@ def _parse(data: object) -> dict:
             raise _fail(_at(path, "question"), "is not one of the questions of the answer's group.")
         created_at = _moment(raw, "created_at", path)
         votes = _whole(raw, "votes", path, low=0, high=MAX_ITEMS)
+        on_floor = questions[question]["format"] == QuestionFormat.FLOOR
+        anonymous = _flag(raw, "anonymous", path)
+        answered_at = _moment(raw, "answered_at", path, nullable=True)
+        if not on_floor and (anonymous or answered_at is not None):
+            raise _fail(path, "only a question from the floor is anonymous or answered.")
+        if on_floor and group is not None:
+            raise _fail(_at(path, "group"), "questions from the floor are asked in plenary.")
         # An anonymous archive says how many voted, not who, and not who wrote the answer.
         voters: list[str] | None = None
         if linked or raw.get("voters") is not None:
@@ -587,12 +691,15 @@ def _parse(data: object) -> dict:
         answers[key] = {
             "question": question,
             "group": group,
-            "author": _ref(raw, "author", path, people, "participant", nullable=not linked),
+            # Who asked a question from the floor without being named is not in the file.
+            "author": _ref(raw, "author", path, people, "participant", nullable=not linked or anonymous),
             "votes": votes,
             "text": _text(raw, "text", path, limit=MAX_TEXT_CHARS),
             "created_at": created_at,
             "updated_at": _moment(raw, "updated_at", path, nullable=True) or created_at,
             "voters": voters,
+            "anonymous": anonymous or (on_floor and not linked),
+            "answered_at": answered_at,
         }
 
     summaries: list[dict] = []
@@ -650,7 +757,111 @@ def _parse(data: object) -> dict:
         "answers": answers,
         "summaries": summaries,
         "themes": themes,
+        "ballots": _parse_ballots(data, questions, options, groups, people, linked),
     }
+
+
+def _format(raw: dict, path: str, taken: Container[str]) -> tuple[list[str], FormatSpec]:
+    """A question's format, options and settings, checked as the editor checks them; archives of
+    version 1 have none of them, and their questions are open ones."""
+    question_format = raw.get("format", QuestionFormat.OPEN)
+    if not isinstance(question_format, str) or question_format not in set(QuestionFormat):
+        raise _fail(_at(path, "format"), f"must be one of: {', '.join(QuestionFormat)}.")
+    keys: list[str] = []
+    texts: list[str] = []
+    for index, option in enumerate(_list(raw, "options", path)):
+        option_path = _at(_at(path, "options"), index)
+        option = _object(option, option_path)
+        keys.append(_archive_id(option, option_path, [*taken, *keys]))
+        texts.append(_text(option, "text", option_path, limit=MAX_OPTION_CHARS))
+    settings = _object(raw.get("settings") or {}, _at(path, "settings"))
+    try:
+        spec = checked_format(question_format, texts, settings)
+    except FormatError as error:
+        raise _fail(path, str(error)) from None
+    if len(spec.options) != len(keys):
+        # The format takes no options, or an option was blank: every id must keep its option.
+        raise _fail(_at(path, "options"), f"do not fit a question of format {question_format}.")
+    return keys, spec
+
+
+def _parse_ballots(
+    data: dict,
+    questions: dict[str, dict],
+    options: dict[str, str],
+    groups: dict[str, dict],
+    people: dict[str, dict],
+    linked: bool,
+) -> list[dict]:
+    """Ballots, each naming its question's own options; their responses are checked again by the
+    ballots' own rules when they are written (facilitator.answers.ballots.checked_response)."""
+    ballots: list[dict] = []
+    cast: set[tuple[str, str | None, str]] = set()
+    for index, raw in enumerate(_list(data, "ballots", "")):
+        path = _at("ballots", index)
+        raw = _object(raw, path)
+        question = _ref(raw, "question", path, questions, "question")
+        if questions[question]["format"] not in BALLOT_FORMATS:
+            raise _fail(_at(path, "question"), "is not answered with a choice, a rating, a ranking or words.")
+        group = _ref(raw, "group", path, groups, "group", nullable=True)
+        if group is not None and question not in groups[group]["questions"]:
+            raise _fail(_at(path, "question"), "is not one of the questions of the ballot's group.")
+        participant = None
+        if linked:
+            participant = _ref(raw, "participant", path, people, "participant")
+            if (question, group, participant) in cast:
+                raise _fail(_at(path, "participant"), "has one ballot per question and place.")
+            cast.add((question, group, participant))
+        elif raw.get("participant") is not None:
+            # Nothing in an anonymous archive may tie a choice to a person.
+            raise _fail(_at(path, "participant"), "must not be given in an anonymous meeting.")
+        created_at = _moment(raw, "created_at", path, nullable=True)
+        ballots.append(
+            {
+                "question": question,
+                "group": group,
+                "participant": participant,
+                "response": _ballot_response(raw, path, question, options),
+                "created_at": created_at,
+                "updated_at": _moment(raw, "updated_at", path, nullable=True) or created_at,
+                "path": path,
+            }
+        )
+    return ballots
+
+
+def _ballot_response(raw: dict, path: str, question: str, options: dict[str, str]) -> dict:
+    """The response with its option ids checked to be the question's own; the rest of its rules
+    (how many choices, every item ranked, the scale) are the ballots' own, checked when written."""
+    path = _at(path, "response")
+    response = _object(raw.get("response"), path)
+    if len(response) != 1:
+        raise _fail(path, "must hold one of options, ratings, ranking or words.")
+    ((name, value),) = response.items()
+
+    def own(ids: object, at: str) -> list[str]:
+        if not isinstance(ids, list) or len(ids) > MAX_ITEMS:
+            raise _fail(at, "must be a list of option ids.")
+        for position, option in enumerate(ids):
+            if not isinstance(option, str) or options.get(option) != question:
+                raise _fail(_at(at, position), "is not one of the question's options.")
+        return ids
+
+    if name in ("options", "ranking"):
+        return {name: own(value, _at(path, name))}
+    if name == "ratings":
+        ratings = _object(value, _at(path, name))
+        own([key for key in ratings if key != QUESTION_ITSELF], _at(path, name))
+        return {"ratings": ratings}
+    if name == "words":
+        words = value if isinstance(value, list) and len(value) <= MAX_ITEMS else None
+        if words is None or not all(
+            isinstance(word, dict) and isinstance(word.get("text"), str) for word in words
+        ):
+            raise _fail(_at(path, name), 'must be a list of words, each with its "text".')
+        # Keys are folded again by the words' own rule: the archive's are only a courtesy.
+        return {"words": [word["text"] for word in words]}
+    raise _fail(path, "must hold one of options, ratings, ranking or words.")
 
 
 def _locked_token_hash() -> str:
@@ -690,6 +901,67 @@ class _StandIns:
         return self.people[:count]
 
 
+def _write_ballots(
+    parsed: list[dict],
+    questions: dict[str, Question],
+    options: dict[str, QuestionOption],
+    groups: dict[str, BreakoutGroup],
+    people: dict[str, Participant],
+    stand_ins: _StandIns,
+    finished: datetime,
+) -> None:
+    """Each ballot as the ballots' own rules store it. An anonymous archive's ballots of one
+    question in one place are stored under different stand-ins, one ballot per person as always."""
+    db.session.flush()  # options and groups get their ids
+    # Stand-ins for an anonymous archive's ballots, as many different ones as each place needs.
+    needed = Counter((item["question"], item["group"]) for item in parsed if item["participant"] is None)
+    free = {place: list(stand_ins.voters(count)) for place, count in needed.items()}
+    rows = []
+    for index, item in enumerate(parsed, start=1):
+        question = questions[item["question"]]
+        group = groups[item["group"]] if item["group"] else None
+        response = _with_option_ids(item["response"], options)
+        try:
+            response = ballots.checked_response(question, response)
+        except ballots.BallotError as error:
+            raise _fail(_at(item["path"], "response"), str(error)) from None
+        person = (
+            people[item["participant"]]
+            if item["participant"]
+            else free[(item["question"], item["group"])].pop()
+        )
+        moment = item["created_at"] or finished
+        rows.append(
+            Ballot(
+                question_id=question.id,
+                participant_id=person.id,
+                group_id=group.id if group else None,
+                scope=ballots.scope_of(group.id if group else None),
+                response=response,
+                seq=0,
+                client_id=f"archive-{index:08d}",
+                created_at=moment,
+                updated_at=item["updated_at"] or moment,
+            )
+        )
+    db.session.add_all(rows)
+
+
+def _with_option_ids(response: dict, options: dict[str, QuestionOption]) -> dict:
+    """An archived response in the form a phone sends it, with the new options' ids."""
+    if "ratings" in response:
+        return {
+            "ratings": {
+                key if key == QUESTION_ITSELF else str(options[key].id): value
+                for key, value in response["ratings"].items()
+            }
+        }
+    for name in ("options", "ranking"):
+        if name in response:
+            return {name: [options[key].id for key in response[name]]}
+    return response
+
+
 def _write(parsed: dict, owner: Moderator) -> Meeting:
     settings = parsed["settings"]
     # A passcode is a secret and never travels in an archive: a meeting that had one gets one
@@ -701,6 +973,7 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
     finished = parsed["exported_at"] or utcnow()
 
     questions: dict[str, Question] = {}
+    options: dict[str, QuestionOption] = {}
     positions: dict[str, int] = defaultdict(int)
     for key, item in parsed["questions"].items():
         status, closed_at = item["status"], item["closed_at"]
@@ -714,7 +987,13 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
             status=status,
             opened_at=item["opened_at"],
             closed_at=closed_at,
+            format=item["format"],
+            settings=item["settings"],
         )
+        for position, (option_key, text) in enumerate(item["options"]):
+            option = QuestionOption(position=position, text=text)
+            question.options.append(option)
+            options[option_key] = option
         positions[item["kind"]] += 1
         meeting.questions.append(question)
         questions[key] = question
@@ -784,6 +1063,8 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
             text=item["text"],
             created_at=item["created_at"],
             updated_at=item["updated_at"],
+            anonymous=item["anonymous"],
+            answered_at=item["answered_at"],
         )
     db.session.add_all(answers.values())
     db.session.flush()
@@ -796,6 +1077,7 @@ def _write(parsed: dict, owner: Moderator) -> Meeting:
             else stand_ins.voters(item["votes"])
         )
     )
+    _write_ballots(parsed["ballots"], questions, options, groups, people, stand_ins, finished)
     for item in parsed["summaries"]:
         summary = GroupSummary(
             group_id=groups[item["group"]].id,

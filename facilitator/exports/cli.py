@@ -14,12 +14,12 @@ from facilitator.accounts.models import Moderator
 from facilitator.exports.archive import ArchiveError, import_archive, to_json
 from facilitator.exports.docx import to_docx
 from facilitator.exports.markdown import to_markdown
-from facilitator.exports.report import ThemesFor, build_report
+from facilitator.exports.report import build_report
 from facilitator.exports.tabular import to_csv
 from facilitator.extensions import db
 from facilitator.joining.service import meeting_by_code
 from facilitator.meetings.models import Meeting
-from facilitator.synthesis.report import curated_themes
+from facilitator.synthesis.report import ThemesFor, curated_themes
 
 FORMATS = ("docx", "md", "csv", "json")
 # Archives of the largest meetings are a few megabytes; a file far beyond that is not one.

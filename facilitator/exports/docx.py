@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Container, Sequence
 
 from babel import Locale
 from babel.core import get_global
@@ -28,11 +29,15 @@ from facilitator.exports.report import (
     Report,
     attribution_note,
     exported_on,
+    floor_details,
     is_right_to_left,
     meeting_moment,
+    number,
     one_line,
     printable,
     rapporteur_title,
+    respondents_text,
+    result_table,
     theme_details,
     theme_groups,
     utc_time,
@@ -42,7 +47,20 @@ from facilitator.exports.report import (
 # Smaller and grey: who wrote an answer and when reads as a caption, not as part of the answer.
 META_HALF_POINTS = "18"  # 9 pt
 META_COLOUR = "595959"
-STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "TOC Heading", "List Bullet", "Quote")
+STYLES = (
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "TOC Heading",
+    "List Bullet",
+    "Quote",
+)
+# A result's bar: as many blocks as its share of the longest bar, in the theme's accent blue.
+BAR_BLOCKS = 20
+BAR_CHARACTER = "\u2588"
+BAR_COLOUR = "2F5496"
 _BREAKS = re.compile(r"([\n\t])")
 # What may follow <w:bidi/> inside <w:pPr>, in schema order: Word refuses a file whose paragraph
 # properties are out of order.
@@ -143,20 +161,22 @@ class _Writer:
             self.run(paragraph, text, bold=bold)
         return paragraph
 
-    def run(self, paragraph: CT_P, text: str, *, bold: bool = False, meta: bool = False) -> None:
+    def run(
+        self, paragraph: CT_P, text: str, *, bold: bool = False, meta: bool = False, colour: str | None = None
+    ) -> None:
         text = printable(text)
         right_to_left = is_right_to_left(text)
-        if right_to_left and paragraph.find(qn("w:r")) is None:
+        if paragraph.find(qn("w:r")) is None:
             # The paragraph takes the direction of the text it opens with, as the phone showed it.
-            properties = paragraph.get_or_add_pPr()
-            properties.insert_element_before(OxmlElement("w:bidi"), *_BIDI_SUCCESSORS)
+            self.direction(paragraph, text)
         run = OxmlElement("w:r")
         # Run properties in schema order; the "Cs" twins apply to complex scripts such as Arabic.
         formats = []
         if bold:
             formats += [OxmlElement("w:b"), OxmlElement("w:bCs")]
+        if meta or colour:
+            formats.append(OxmlElement("w:color", {qn("w:val"): colour or META_COLOUR}))
         if meta:
-            formats.append(OxmlElement("w:color", {qn("w:val"): META_COLOUR}))
             formats += [OxmlElement(tag, {qn("w:val"): META_HALF_POINTS}) for tag in ("w:sz", "w:szCs")]
         if right_to_left:
             formats.append(OxmlElement("w:rtl"))
@@ -172,6 +192,16 @@ class _Writer:
             elif piece:
                 run.add_t(piece)
         paragraph.append(run)
+
+    @staticmethod
+    def direction(paragraph: CT_P, text: str) -> None:
+        """Makes the paragraph right to left if this text, which it shows, reads so."""
+        properties = paragraph.pPr
+        if not is_right_to_left(text) or (
+            properties is not None and properties.find(qn("w:bidi")) is not None
+        ):
+            return
+        paragraph.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_BIDI_SUCCESSORS)
 
     def heading(self, text: str, level: int) -> CT_P:
         style = "Title" if level == 0 else f"Heading {level}"
@@ -229,8 +259,14 @@ class _Writer:
     def participation(self, participation: Participation) -> None:
         self.heading(gettext("Participation"), 1)
         rows = [(gettext("Participants"), participation.participants)]
-        rows.append((gettext("Participants who wrote at least one answer"), participation.contributors))
+        rows.append((gettext("Participants who answered, voted or asked"), participation.contributors))
         rows.append((gettext("Answers"), participation.answers))
+        if participation.floor_questions:
+            rows.append((gettext("Questions from the floor"), participation.floor_questions))
+        if participation.ballots:
+            rows.append(
+                (gettext("Votes on choice, rating, ranking and word questions"), participation.ballots)
+            )
         if participation.countries is not None:
             rows.append((gettext("Countries"), participation.countries))
         if participation.organisations is not None:
@@ -244,16 +280,38 @@ class _Writer:
                 self.heading(title, 2)
                 self.table((column, gettext("Participants")), [(c.label, c.count) for c in counts])
 
-    def table(self, header: tuple[str, str], rows: list[tuple[str, int]]) -> None:
-        table = self.document.add_table(rows=1 + len(rows), cols=2)
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        numeric: Container[int] = (),
+        bars: Sequence[float] | None = None,
+    ) -> None:
+        """A grid with a bold header row; numeric columns align to the end of the cell, and with
+        bars a last column draws each row's share (0 to 1) as a line of blocks."""
+        header = [*header, ""] if bars is not None else list(header)
+        table = self.document.add_table(rows=1 + len(rows), cols=len(header))
         table.style = self.document.styles["Table Grid"]
         for index, (row, values) in enumerate(zip(table.rows, [header, *rows], strict=True)):
-            for cell, value in zip(row.cells, values, strict=True):
-                self.run(cell.paragraphs[0]._p, str(value), bold=index == 0)
+            for column, (cell, value) in enumerate(zip(row.cells, values, strict=False)):
+                paragraph = cell.paragraphs[0]._p
+                if column in numeric:
+                    properties = paragraph.get_or_add_pPr()
+                    properties.append(OxmlElement("w:jc", {qn("w:val"): "right"}))
+                self.run(paragraph, str(value), bold=index == 0)
+            if bars is not None and index > 0:
+                blocks = round(max(0.0, min(1.0, bars[index - 1])) * BAR_BLOCKS)
+                if blocks:
+                    self.run(row.cells[-1].paragraphs[0]._p, BAR_CHARACTER * blocks, colour=BAR_COLOUR)
 
     def question(self, question: QuestionSection) -> None:
         self.heading(f"{question.label}. {question.text}", 1)
         self.paragraph(question.overview)
+        if question.is_ballot:
+            self.results(question)
+        if question.floor_items:
+            self.floor(question)
         if question.themes:
             self.heading(gettext("Themes"), 2)
             for title, themes in theme_groups(question):
@@ -282,6 +340,31 @@ class _Writer:
                 paragraph = self.paragraph(style="Quote")
                 self.run(paragraph, answer.text)
                 self.run(paragraph, "\n" + _meta(answer, place=True), meta=True)
+
+    def results(self, question: QuestionSection) -> None:
+        places = question.place_results
+        if not places:
+            return
+        self.heading(gettext("Results"), 2)
+        for place, results in places:
+            if len(places) > 1:
+                self.heading(place, 3)
+            table = result_table(results)
+            if table.note:
+                self.paragraph(table.note)
+            if table.rows:
+                self.table(table.headers, table.rows, numeric=table.numeric, bars=table.shares)
+            self.run(self.paragraph(), respondents_text(results), meta=True)
+
+    def floor(self, question: QuestionSection) -> None:
+        self.heading(gettext("Questions from the floor"), 2)
+        # Numbered in the text: Word's list numbering would run on from one question to the next.
+        for rank, item in enumerate(question.floor_items, start=1):
+            paragraph = self.paragraph()
+            self.direction(paragraph, printable(item.text))
+            self.run(paragraph, f"{number(rank)}. ", bold=True)
+            self.run(paragraph, item.text)
+            self.run(paragraph, "\n" + floor_details(item, item.author), meta=True)
 
     def annex(self, report: Report) -> None:
         self.heading(gettext("Annex: all answers"), 1)

@@ -7,21 +7,26 @@ Everything participants wrote is escaped, so that an answer such as "# Done" or
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from flask_babel import gettext
 
 from facilitator.exports.report import (
     AnswerEntry,
+    FloorEntry,
     Participation,
     QuestionSection,
     Report,
     attribution_note,
     exported_on,
     fact,
+    floor_details,
     meeting_moment,
     one_line,
     printable,
     rapporteur_title,
+    respondents_text,
+    result_table,
     theme_details,
     theme_groups,
     utc_time,
@@ -86,9 +91,15 @@ def _participation(out: list[str], participation: Participation) -> None:
     out.append(f"## {gettext('Participation')}")
     facts = [
         fact(gettext("Participants"), participation.participants),
-        fact(gettext("Participants who wrote at least one answer"), participation.contributors),
+        fact(gettext("Participants who answered, voted or asked"), participation.contributors),
         fact(gettext("Answers"), participation.answers),
     ]
+    if participation.floor_questions:
+        facts.append(fact(gettext("Questions from the floor"), participation.floor_questions))
+    if participation.ballots:
+        facts.append(
+            fact(gettext("Votes on choice, rating, ranking and word questions"), participation.ballots)
+        )
     if participation.countries is not None:
         facts.append(fact(gettext("Countries"), participation.countries))
     if participation.organisations is not None:
@@ -108,6 +119,13 @@ def _participation(out: list[str], participation: Participation) -> None:
 def _question(out: list[str], question: QuestionSection) -> None:
     out.append(f"## {question.label}. {_one_line(question.text)}")
     out.append(_one_line(question.overview))
+    if question.is_ballot:
+        _results(out, question)
+    if question.floor_items:
+        out.append(f"### {gettext('Questions from the floor')}")
+        out.append(
+            "\n".join(_floor_item(rank, item) for rank, item in enumerate(question.floor_items, start=1))
+        )
     if question.themes:
         out.append(f"### {gettext('Themes')}")
         for title, themes in theme_groups(question):
@@ -134,6 +152,40 @@ def _question(out: list[str], question: QuestionSection) -> None:
         out.append(f"### {gettext('Most supported answers')}")
         for answer in question.top_answers:
             out.append(f"{_quoted(answer.text)}\n>\n> — {_meta(answer, place=True)}")
+
+
+def _results(out: list[str], question: QuestionSection) -> None:
+    places = question.place_results
+    if not places:
+        return
+    out.append(f"### {gettext('Results')}")
+    for place, results in places:
+        if len(places) > 1:
+            out.append(f"#### {_one_line(place)}")
+        table = result_table(results)
+        if table.note:
+            out.append(f"*{_one_line(table.note)}*")
+        if table.rows:
+            align = ["---:" if column in table.numeric else "---" for column in range(len(table.headers))]
+            lines = [_row(table.headers), _row(align, written=range(len(align)))]
+            # Numbers are the report's own: escaping "75.0%" at the start of a cell would show "75\.0%".
+            lines += [_row(row, written=table.numeric) for row in table.rows]
+            out.append("\n".join(lines))
+        out.append(respondents_text(results))
+
+
+def _row(cells: list[str], *, written: Container[int] = ()) -> str:
+    """A table row; the cells in `written` are the report's own Markdown, the others are escaped."""
+    shown = (cell if index in written else _one_line(cell) for index, cell in enumerate(cells))
+    return "| " + " | ".join(shown) + " |"
+
+
+def _floor_item(rank: int, item: FloorEntry) -> str:
+    # Continuation lines are indented to stay inside the numbered item.
+    indent = " " * (len(str(rank)) + 2)
+    text = escape(item.text).replace("\n", "\n" + indent)
+    author = _one_line(item.author) if item.author else None
+    return f"{rank}. {text}\\\n{indent}*{floor_details(item, author)}*"
 
 
 def _quoted(text: str) -> str:

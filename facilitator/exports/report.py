@@ -2,7 +2,7 @@
 
 Every format (Word, Markdown, CSV) renders a Report and nothing else: none of them reads the
 database or decides what may be said about a participant, so a format cannot leak a name that
-the rule withholds. The author label comes from facilitator.live.payloads.author_label, the one
+the rule withholds. The author label comes from facilitator.answers.payloads.author_label, the one
 place that states the rule.
 
 Words the report adds (labels, headings, dates) are translated with Flask-Babel when they are
@@ -14,26 +14,37 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from babel import dates
+from babel import Locale, dates, numbers
 from flask import has_app_context
-from flask_babel import format_date, format_time, gettext, ngettext
-from sqlalchemy import func, select
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext, ngettext
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from facilitator.answers import floor as floor_questions
+from facilitator.answers import tally
+from facilitator.answers.models import Answer, Ballot
+from facilitator.answers.payloads import author_label
+from facilitator.answers.queries import meeting_vote_counts, most_supported, visible_answers
 from facilitator.breakouts import assignment
-from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary, Vote
+from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
-from facilitator.live.payloads import author_label
-from facilitator.meetings.models import Attribution, FieldRule, Meeting, Question, QuestionKind
+from facilitator.meetings.formats import BALLOT_FORMATS
+from facilitator.meetings.models import (
+    Attribution,
+    FieldRule,
+    Meeting,
+    Question,
+    QuestionFormat,
+    QuestionKind,
+)
+from facilitator.synthesis.report import ThemesFor
 from facilitator.timeutil import utcnow
 
-TOP_ANSWERS = 5
 # Day, month name, year ("9 March 2026", "9 mars 2026"), as UN documents write dates in every
 # language; the locale's own "long" format would give "March 9, 2026" in English.
 DATE_PATTERN = "d MMMM y"
@@ -50,8 +61,14 @@ AUTHOR_FIELDS: dict[str, tuple[str, ...]] = {
     Attribution.ANONYMOUS: (),
 }
 PARTICIPANT_ATTRIBUTES = {"name": "display_name", "country": "country", "organisation": "organisation"}
-
-ThemesFor = Callable[[Question, list[Answer]], list[dict]]
+# The key of a results SHAPE (facilitator/answers/tally.py) that holds its rows, by format.
+RESULT_ITEMS = {
+    QuestionFormat.SINGLE: "options",
+    QuestionFormat.MULTIPLE: "options",
+    QuestionFormat.RATING: "rows",
+    QuestionFormat.RANKING: "ranking",
+    QuestionFormat.WORDS: "words",
+}
 
 
 def author_fields(attribution: str) -> tuple[str, ...]:
@@ -114,6 +131,34 @@ class AnswerSection:
 
 
 @dataclass
+class GroupResults:
+    """A ballot question's results in one breakout group (the results SHAPE of answers/tally.py)."""
+
+    round_number: int
+    group_name: str
+    group_id: int
+    results: dict
+
+    @property
+    def place(self) -> str:
+        return place_label(self.round_number, self.group_name)
+
+
+@dataclass
+class FloorEntry:
+    """A question from the floor as the report lists it: hidden, pending and merged ones never are."""
+
+    id: int
+    text: str
+    # None by the attribution rule, or because its author asked not to be named.
+    author: str | None
+    author_fields: dict[str, str]  # as for answers: none when its author asked not to be named
+    votes: int
+    answered: bool
+    created_at: datetime
+
+
+@dataclass
 class QuestionSection:
     id: int
     kind: str
@@ -125,6 +170,13 @@ class QuestionSection:
     sections: list[AnswerSection]
     # Quotes pinned on the synthesis page, in the order of their themes; empty when none were chosen.
     quotes: list[AnswerEntry] = field(default_factory=list)
+    format: str = QuestionFormat.OPEN
+    # Ballot formats: the plenary's results (None when the question was asked in groups only and
+    # nobody answered it in plenary), then each group's that was asked it, by round and group.
+    results: dict | None = None
+    group_results: list[GroupResults] = field(default_factory=list)
+    # Questions from the floor, most supported first; their text is not repeated in the annex.
+    floor_items: list[FloorEntry] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -133,12 +185,30 @@ class QuestionSection:
         return gettext("Plenary question %(number)s", number=self.number)
 
     @property
+    def is_ballot(self) -> bool:
+        return self.format in BALLOT_FORMATS
+
+    @property
+    def is_floor(self) -> bool:
+        return self.format == QuestionFormat.FLOOR
+
+    @property
+    def place_results(self) -> list[tuple[str, dict]]:
+        """(where, results): the plenary first, then each group."""
+        places = [(gettext("Plenary"), self.results)] if self.results is not None else []
+        return places + [(group.place, group.results) for group in self.group_results]
+
+    @property
     def answer_count(self) -> int:
         return sum(len(section.answers) for section in self.sections)
 
     @property
     def overview(self) -> str:
         """One sentence on where the answers came from, e.g. "5 answers (Plenary: 2, …)."."""
+        if self.is_ballot:
+            return self._results_overview()
+        if self.is_floor:
+            return self._floor_overview()
         count = self.answer_count
         if not count:
             return gettext("No answers.")
@@ -148,6 +218,27 @@ class QuestionSection:
             "%(num)d answers (%(where)s), all listed in the annex.",
             count,
             where=where,
+        )
+
+    def _results_overview(self) -> str:
+        places = self.place_results
+        total = sum(respondents(results) for _, results in places)
+        if not total:
+            return gettext("No responses.")
+        if len(places) == 1:
+            return ngettext("%(num)d person responded.", "%(num)d people responded.", total)
+        where = ", ".join(fact(place, respondents(results)) for place, results in places)
+        return ngettext("%(num)d response (%(where)s).", "%(num)d responses (%(where)s).", total, where=where)
+
+    def _floor_overview(self) -> str:
+        count = len(self.floor_items)
+        if not count:
+            return gettext("No questions from the floor.")
+        return ngettext(
+            "%(num)d question from the floor (answered: %(answered)s).",
+            "%(num)d questions from the floor (answered: %(answered)s).",
+            count,
+            answered=sum(item.answered for item in self.floor_items),
         )
 
 
@@ -160,8 +251,10 @@ class Count:
 @dataclass
 class Participation:
     participants: int
-    contributors: int  # people with at least one visible answer
-    answers: int
+    contributors: int  # people with at least one visible answer, question from the floor or vote
+    answers: int  # written answers; questions from the floor and votes are counted apart
+    floor_questions: int
+    ballots: int  # people's standing votes on choice, rating, ranking and word questions
     # How many different countries and organisations; None when the meeting never asked.
     countries: int | None
     organisations: int | None
@@ -242,6 +335,130 @@ def rapporteur_title(place: str, rapporteur: str | None) -> str:
     if not rapporteur:
         return place
     return gettext("%(place)s — rapporteur: %(name)s", place=place, name=rapporteur)
+
+
+def respondents(results: dict) -> int:
+    value = results.get("respondents")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A count or a mean as the export's language writes it: "1,234", "3.25" / "1 234", "3,25"."""
+    pattern = "#,##0" + ("." + "0" + "#" * (decimals - 1) if decimals else "")
+    if not has_app_context():
+        return numbers.format_decimal(value, pattern, locale=SOURCE_LOCALE)
+    return format_decimal(value, pattern)
+
+
+def percent(value: float) -> str:
+    """A share given in percent (42.9) as the language writes it: "42.9%", "42,9 %"."""
+    locale = Locale.parse(get_locale() if has_app_context() and get_locale() else SOURCE_LOCALE)
+    # The language's own pattern (where the sign goes, with which space), with one decimal.
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+    return numbers.format_percent(value / 100, pattern, locale=locale)
+
+
+@dataclass
+class ResultTable:
+    """A ballot question's results as rows of words and numbers, for the Word and Markdown reports."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    # Columns holding numbers, aligned to the right.
+    numeric: set[int]
+    # Each row's share of the longest bar (0 to 1), for a bar beside the numbers; None: no bars.
+    shares: list[float] | None
+    # How to read the table (the rating scale, how Borda points count); may be empty.
+    note: str
+
+
+def result_table(results: dict) -> ResultTable:
+    result_format = results.get("format")
+    items = results.get(RESULT_ITEMS.get(result_format, "")) or []
+    if result_format in (QuestionFormat.SINGLE, QuestionFormat.MULTIPLE):
+        return ResultTable(
+            [gettext("Option"), gettext("Answers"), gettext("Percent")],
+            [[item["text"], number(item["count"]), percent(item["percent"])] for item in items],
+            {1, 2},
+            [min(1.0, max(0.0, item["percent"] / 100)) for item in items],
+            gettext(
+                "Percentages are of the people who responded; with several choices allowed, "
+                "they may add up to more than 100."
+            )
+            if result_format == QuestionFormat.MULTIPLE
+            else "",
+        )
+    if result_format == QuestionFormat.RATING:
+        return ResultTable(
+            [gettext("Statement"), gettext("Mean"), gettext("Answers"), gettext("Distribution")],
+            [
+                [
+                    item.get("text") or "—",
+                    _mean(item.get("mean")),
+                    number(item.get("count", 0)),
+                    " · ".join(
+                        fact(number(step["value"]), number(step["count"])) for step in item["distribution"]
+                    ),
+                ]
+                for item in items
+            ],
+            {1, 2},
+            None,
+            scale_note(results.get("scale") or {}),
+        )
+    if result_format == QuestionFormat.RANKING:
+        most = max([item["borda"] for item in items] + [1])
+        return ResultTable(
+            [gettext("Rank"), gettext("Item"), gettext("Mean rank"), gettext("Borda points")],
+            [
+                [number(rank), item["text"], _mean(item.get("mean_rank")), number(item["borda"])]
+                for rank, item in enumerate(items, start=1)
+            ],
+            {0, 2, 3},
+            [max(0.0, item["borda"] / most) for item in items],
+            gettext(
+                "Items are ordered by Borda points: the higher people ranked an item, the more points it "
+                "gets. The mean rank is its average place, 1 being the first."
+            ),
+        )
+    most = max([item["count"] for item in items] + [1])
+    return ResultTable(
+        [gettext("Word"), gettext("Mentions")],
+        [[item["text"], number(item["count"])] for item in items],
+        {1},
+        [item["count"] / most for item in items],
+        "",
+    )
+
+
+def _mean(value: float | None) -> str:
+    # Nobody rated or ranked it: there is no mean, and 0 would be a false one.
+    return "—" if value is None else number(value, 2)
+
+
+def scale_note(scale: dict) -> str:
+    """The scale, as in "Scale: 1 (Not at all) to 5 (Completely).", with the ends' meanings if given."""
+    ends = []
+    for value, meaning in (
+        (scale.get("min"), scale.get("low_label")),
+        (scale.get("max"), scale.get("high_label")),
+    ):
+        shown = number(value) if isinstance(value, int) else "?"
+        ends.append(gettext("%(value)s (%(label)s)", value=shown, label=meaning) if meaning else shown)
+    return gettext("Scale: %(low)s to %(high)s.", low=ends[0], high=ends[1])
+
+
+def respondents_text(results: dict) -> str:
+    return fact(gettext("Respondents"), number(respondents(results)))
+
+
+def floor_details(item: FloorEntry, author: str | None = None) -> str:
+    """As in "Amina Diallo · Senegal · 3 votes · answered"; author as the format writes it (escaped)."""
+    parts = [author] if author else []
+    parts.append(votes_text(item.votes))
+    if item.answered:
+        parts.append(gettext("answered"))
+    return " · ".join(parts)
 
 
 def theme_groups(question: QuestionSection) -> list[tuple[str | None, list[Theme]]]:
@@ -352,13 +569,22 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
         group.id: (round_, group) for round_ in rounds for group in round_.groups
     }
     answers = _visible_answers(meeting)
-    votes = _vote_counts(meeting)
+    votes = meeting_vote_counts(meeting.id)
     fields = author_fields(meeting.attribution)
     labels = {pid: author_label(meeting, p) for pid, p in participants.items()}
 
-    def entry(answer: Answer) -> AnswerEntry:
+    def author_of(answer: Answer) -> tuple[str | None, dict[str, str]]:
+        # A question from the floor whose author asked not to be named is nobody's, whatever the rule.
+        if answer.anonymous:
+            return None, {}
         person = participants.get(answer.participant_id)
+        return labels.get(answer.participant_id), {
+            name: (getattr(person, PARTICIPANT_ATTRIBUTES[name]) if person else "") or "" for name in fields
+        }
+
+    def entry(answer: Answer) -> AnswerEntry:
         round_, group = groups[answer.group_id] if answer.group_id is not None else (None, None)
+        author, shown_fields = author_of(answer)
         return AnswerEntry(
             id=answer.id,
             question_id=answer.question_id,
@@ -368,28 +594,50 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
             round_number=round_.number if round_ else None,
             group_name=group.name if group else None,
             group_id=answer.group_id,
-            author=labels.get(answer.participant_id),
-            author_fields={
-                name: (getattr(person, PARTICIPANT_ATTRIBUTES[name]) if person else "") or ""
-                for name in fields
-            },
+            author=author,
+            author_fields=shown_fields,
         )
 
     by_question: dict[int, list[Answer]] = defaultdict(list)
     for answer in answers:
         by_question[answer.question_id].append(answer)
     summaries = _summaries(meeting, groups, labels)
+
+    def floor_entries(question: Question) -> list[FloorEntry]:
+        written = {answer.id: answer for answer in by_question.get(question.id, [])}
+        entries = []
+        for item in floor_questions.floor_items(question):
+            answer = written.get(item.id)
+            if answer is None or not answer.visible:
+                continue  # pending, merged or hidden: it never leaves the meeting
+            author, shown_fields = author_of(answer)
+            entries.append(
+                FloorEntry(
+                    id=item.id,
+                    text=item.text,
+                    author=item.author if author is not None else None,
+                    author_fields=shown_fields,
+                    votes=item.votes,
+                    answered=item.answered,
+                    created_at=item.created_at,
+                )
+            )
+        return entries
+
     sections = []
     for kind, questions in (
         (QuestionKind.GUIDING, meeting.guiding_questions),
         (QuestionKind.ADHOC, meeting.adhoc_questions),
     ):
         for number, question in enumerate(questions, start=1):
-            mine = by_question.get(question.id, [])
+            is_floor = question.format == QuestionFormat.FLOOR
+            # Questions from the floor are listed as such, not again as answers in the annex.
+            mine = [] if is_floor else by_question.get(question.id, [])
             entries = [entry(a) for a in mine]
             themes, quotes = _themes(
                 themes_for, question, mine, entries, groups, multiple_rounds=len(rounds) > 1
             )
+            plenary_results, group_results = _results(question, groups)
             sections.append(
                 QuestionSection(
                     id=question.id,
@@ -401,6 +649,10 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
                     top_answers=_most_supported(entries),
                     sections=_by_wall(entries, groups),
                     quotes=quotes,
+                    format=question.format or QuestionFormat.OPEN,
+                    results=plenary_results,
+                    group_results=group_results,
+                    floor_items=floor_entries(question) if is_floor else [],
                 )
             )
     return Report(
@@ -420,26 +672,7 @@ def build_report(meeting: Meeting, *, themes_for: ThemesFor | None = None) -> Re
 def _visible_answers(meeting: Meeting) -> list[Answer]:
     # A deleted answer was withdrawn by its author and a hidden one removed by the moderator:
     # neither belongs in anything that leaves the meeting.
-    return list(
-        db.session.scalars(
-            select(Answer)
-            .join(Question, Question.id == Answer.question_id)
-            .where(Question.meeting_id == meeting.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
-            .order_by(Answer.created_at, Answer.id)
-        )
-    )
-
-
-def _vote_counts(meeting: Meeting) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            select(Vote.answer_id, func.count())
-            .join(Answer, Answer.id == Vote.answer_id)
-            .join(Question, Question.id == Answer.question_id)
-            .where(Question.meeting_id == meeting.id)
-            .group_by(Vote.answer_id)
-        ).all()
-    )
+    return list(db.session.scalars(visible_answers(meeting_id=meeting.id)))
 
 
 def _summaries(
@@ -464,10 +697,37 @@ def _summaries(
     return result
 
 
+def _results(
+    question: Question, groups: dict[int, tuple[BreakoutRound, BreakoutGroup]]
+) -> tuple[dict | None, list[GroupResults]]:
+    """A ballot question's results: the plenary's, and each group's that was asked it or answered it."""
+    if question.format not in BALLOT_FORMATS:
+        return None, []
+    by_group = tally.results_by_group(question)
+    asked = [gid for gid, (_, group) in groups.items() if question.id in (group.question_ids or [])]
+    places = sorted(
+        {gid for gid in [*asked, *by_group] if gid is not None and gid in groups},
+        key=lambda gid: (groups[gid][0].number, groups[gid][1].number),
+    )
+    plenary = by_group.get(None)
+    if plenary is None and not places:
+        plenary = tally.results_for(question)
+    if plenary is not None and places and not respondents(plenary):
+        plenary = None  # asked in groups only: an empty plenary chart would say nothing
+    group_results = [
+        GroupResults(
+            round_number=groups[gid][0].number,
+            group_name=groups[gid][1].name,
+            group_id=gid,
+            results=by_group.get(gid) or tally.results_for(question, gid),
+        )
+        for gid in places
+    ]
+    return plenary, group_results
+
+
 def _most_supported(entries: list[AnswerEntry]) -> list[AnswerEntry]:
-    # Only answers someone supported: with no votes at all, "most supported" would be arbitrary.
-    supported = [e for e in entries if e.votes > 0]
-    return sorted(supported, key=lambda e: (-e.votes, e.created_at, e.id))[:TOP_ANSWERS]
+    return most_supported(entries, votes=lambda e: e.votes, order=lambda e: (e.created_at, e.id))
 
 
 def _by_wall(
@@ -497,7 +757,8 @@ def _themes(
 ) -> tuple[list[Theme], list[AnswerEntry]]:
     """The themes, and the quotes pinned in them. A theme given as a dict may say which of its
     answers are pinned ("pinned": [ids]) and whether it is shared; otherwise two groups make it so."""
-    if themes_for is None or not answers:
+    # Themes group written answers; choices, ratings and questions from the floor have none.
+    if themes_for is None or not answers or (question.format or QuestionFormat.OPEN) != QuestionFormat.OPEN:
         return [], []
     by_id = {e.id: e for e in entries}
 
@@ -549,10 +810,21 @@ def _participation(meeting: Meeting, participants: list[Participant], answers: l
     countries = _counts(participants, "country", meeting.country_field)
     organisations = _counts(participants, "organisation", meeting.organisation_field)
     shown = meeting.attribution in (Attribution.NAMED, Attribution.AFFILIATION)
+    floor = {q.id for q in meeting.questions if q.format == QuestionFormat.FLOOR}
+    voters = list(
+        db.session.scalars(
+            select(Ballot.participant_id)
+            .join(Question, Question.id == Ballot.question_id)
+            .where(Question.meeting_id == meeting.id, Ballot.response.is_not(None))
+        )
+    )
+    written = [a for a in answers if a.question_id not in floor]
     return Participation(
         participants=len(participants),
-        contributors=len({a.participant_id for a in answers}),
-        answers=len(answers),
+        contributors=len({a.participant_id for a in answers} | set(voters)),
+        answers=len(written),
+        floor_questions=len(answers) - len(written),
+        ballots=len(voters),
         countries=None if countries is None else len(countries[0]),
         organisations=None if organisations is None else len(organisations[0]),
         by_country=_rows(countries) if shown else None,

@@ -14,7 +14,7 @@ from facilitator.joining.identity import (
     removal_of,
     request_token,
 )
-from facilitator.live import broadcasts
+from facilitator.joining.signals import participant_joined
 from facilitator.meetings.models import Meeting
 from facilitator.meetings.service import passcode_matches
 
@@ -76,7 +76,7 @@ def join(code: str):
         return redirect(url_for("joining.join", code=meeting.join_code))
     token = request_token()
     if participant_for(meeting, token) is not None:
-        return redirect(url_for("live.phone", code=meeting.join_code))
+        return redirect(url_for("plenary.phone", code=meeting.join_code))
     removed = removal_of(meeting, token)
     if removed is not None:
         return render_template("joining/removed.html", meeting=meeting, merged=removed.merged), 403
@@ -109,8 +109,8 @@ def join(code: str):
             profile = {name: form[name].data for name in PROFILE_FIELDS if name in form}
             throttle.record_join(meeting.id, client)
             participant = joining.join(meeting, token, profile, address_hash(meeting.id, client))
-            broadcasts.participant_joined(meeting, participant)
-            response = redirect(url_for("live.phone", code=meeting.join_code))
+            participant_joined.send(meeting=meeting, participant=participant)
+            response = redirect(url_for("plenary.phone", code=meeting.join_code))
             remember_token(response, token)
             return response
     elif form.errors:

@@ -13,12 +13,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from facilitator.meetings.format_detection import MAX_CHOICES, DetectedFormat, detect_format
+
 # Concept notes are a few pages long; the cap bounds the work done on a pasted novel or a binary file.
 MAX_INPUT_CHARS = 200_000
 MAX_QUESTIONS = 50
 MAX_QUESTION_CHARS = 1000
 MAX_TITLE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 1000
+MAX_OPTION_CHARS = 200
 
 
 @dataclass
@@ -27,6 +30,11 @@ class ParsedNote:
     description: str = ""
     starts_at: datetime | None = None
     questions: list[str] = field(default_factory=list)
+    # The format each question plainly asks for, in the same order; open where nothing says more.
+    formats: list[DetectedFormat] = field(default_factory=list)
+
+    def format_of(self, index: int) -> DetectedFormat:
+        return self.formats[index] if index < len(self.formats) else DetectedFormat()
 
 
 @dataclass
@@ -36,6 +44,8 @@ class _Line:
     heading_level: int = 0
     marker: str = ""  # "number", "bullet" or "label" ("Q1:", "Question 1:")
     content: str = ""
+    # How a list entry is marked: "digit", "letter" ("a)", "(b)"), "roman" ("ii."), "bullet" or "label".
+    numbering: str = ""
 
 
 @dataclass
@@ -65,7 +75,7 @@ _LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\([^()\[\]\s]{0,2000}\)")
 _MD_HEADING = re.compile(r"(#{1,6})\s+(.*)")
 _NUMBERED = re.compile(r"(\d{1,2}|[ivxIVX]{1,5}|[a-zA-Z])[.)]\s+(\S.*)")
 _PAREN_NUMBERED = re.compile(r"\((\d{1,2}|[ivxIVX]{1,5}|[a-zA-Z])\)\s+(\S.*)")
-_BULLET = re.compile(r"[-*+•·▪●○◦‣–—]\s+(\S.*)")
+_BULLET = re.compile(r"[-*+•·▪●○◦‣–—□☐]\s+(\S.*)")
 _QUESTION_LABEL = re.compile(r"(?:q|question|pregunta)\s?\d{1,2}\s*(?:[:.)\-–—]\s*|\s+)(\S.*)", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
 
@@ -94,11 +104,13 @@ def _read_line(raw: str) -> _Line | None:
     numbered = _NUMBERED.fullmatch(text) or _PAREN_NUMBERED.fullmatch(text)
     bullet = _BULLET.fullmatch(text)
     if label:
-        line.marker, line.content = "label", label.group(1)
+        line.marker, line.content, line.numbering = "label", label.group(1), "label"
     elif numbered:
         line.marker, line.content = "number", numbered.group(2)
+        mark = numbered.group(1)
+        line.numbering = "digit" if mark.isdigit() else "letter" if len(mark) == 1 else "roman"
     elif bullet:
-        line.marker, line.content = "bullet", bullet.group(1)
+        line.marker, line.content, line.numbering = "bullet", bullet.group(1), "bullet"
     return line
 
 
@@ -110,7 +122,8 @@ def _read_lines(text: str) -> list[_Line | None]:
 
 # --- Shapes of lines and blocks -------------------------------------------------------------------
 
-_QUESTION_END = re.compile(r"\?[\s\"'”’»)\]*_]*$")
+# A question mark at the end, or before a short instruction in brackets ("(select all that apply)").
+_QUESTION_END = re.compile(r"\?[\s\"'”’»)\]*_]*(?:[(\[][^()\[\]]{1,80}[)\]][\s.]*)?$")
 
 
 def _is_question(text: str) -> bool:
@@ -259,21 +272,81 @@ def _is_section_heading(block: _Block, questions: list[str], following: _Block |
 _ENOUGH_QUESTIONS = 2 * MAX_QUESTIONS
 
 
-def _questions_under(blocks: list[_Block]) -> list[str]:
-    questions: list[str] = []
+@dataclass
+class _Found:
+    """A question as read, with the options listed under it and an instruction between them."""
+
+    text: str
+    options: list[str] = field(default_factory=list)
+    instruction: str = ""
+
+
+# The ways options are marked under a question: bullets, boxes to tick, or letters ("a)", "(b)").
+_OPTION_NUMBERING = ("bullet", "letter")
+_INSTRUCTION = re.compile(
+    r"\b(?:select|choose|tick|check|mark|rank|rate|scale|cochez|choisissez|s[ée]lectionnez|classez"
+    r"|notez|[ée]chelle|r[ée]ponses?)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_option_of(question: _Block, block: _Block) -> bool:
+    """An entry that reads as one of the question's options: marked differently from the
+    questions (or indented below it), short, and not itself a question."""
+    if block.kind != "item":
+        return False
+    asked, option = question.lines[0], block.lines[0]
+    if option.numbering not in _OPTION_NUMBERING:
+        return False
+    if option.numbering == asked.numbering and option.indent <= asked.indent:
+        return False
+    text = block.text
+    return len(text) <= MAX_OPTION_CHARS and not _is_question(text) and any(c.isalnum() for c in text)
+
+
+def _with_options(blocks: list[_Block], position: int) -> tuple[_Found, int]:
+    """The question at `position` with the options listed under it, and how many blocks they took."""
+    question = blocks[position]
+    found = _Found(question.text)
+    start = position + 1
+    instruction = ""
+    if start < len(blocks) and blocks[start].kind == "para":
+        text = blocks[start].text
+        if len(text.split()) <= 15 and _INSTRUCTION.search(text):
+            instruction, start = text, start + 1
+    end = start
+    while end < len(blocks) and end - start <= MAX_CHOICES and _is_option_of(question, blocks[end]):
+        end += 1
+    options = [blocks[index].text for index in range(start, end)]
+    # Fewer than two, too many or repeated entries are not plainly a list of choices.
+    if not 2 <= len(options) <= MAX_CHOICES or len({o.casefold() for o in options}) != len(options):
+        return found, 0
+    found.options, found.instruction = options, instruction
+    return found, end - position - 1
+
+
+def _questions_under(blocks: list[_Block]) -> list[_Found]:
+    questions: list[_Found] = []
     skipped = 0
-    for position, block in enumerate(blocks):
+    position = 0
+    while position < len(blocks):
+        block = blocks[position]
         if block.kind == "heading" or len(questions) >= _ENOUGH_QUESTIONS:
             break
         following = blocks[position + 1] if position + 1 < len(blocks) else None
+        position += 1
         if block.kind == "item":
-            if _is_section_heading(block, questions, following):
+            found, used = _with_options(blocks, position - 1)
+            # "Rank these priorities:" above its options is short like a heading, yet asks.
+            asks = used > 0 and block.text.endswith(":") and bool(_INSTRUCTION.search(block.text))
+            if not asks and _is_section_heading(block, [found.text for found in questions], following):
                 break
-            questions.append(block.text)
+            questions.append(found)
+            position += used
             continue
         unmarked = _questions_in_paragraph(block)
         if unmarked:
-            questions.extend(unmarked)
+            questions.extend(_Found(text) for text in unmarked)
         elif questions:
             break
         else:
@@ -284,14 +357,22 @@ def _questions_under(blocks: list[_Block]) -> list[str]:
     return questions
 
 
-def _find_questions(lines: list[_Line | None], blocks: list[_Block]) -> list[str]:
+def _find_questions(lines: list[_Line | None], blocks: list[_Block]) -> list[_Found]:
     for index in _questions_heading_lines(lines):
         found = _questions_under(_blocks(lines[index + 1 :]))
         if found:
             return found
     # Without a heading, the questions are the list entries that are phrased as questions.
-    items = (block.text for block in blocks if block.kind == "item")
-    return [text for text in items if _is_question(text)][:_ENOUGH_QUESTIONS]
+    questions: list[_Found] = []
+    position = 0
+    while position < len(blocks) and len(questions) < _ENOUGH_QUESTIONS:
+        block = blocks[position]
+        position += 1
+        if block.kind == "item" and _is_question(block.text):
+            found, used = _with_options(blocks, position - 1)
+            questions.append(found)
+            position += used
+    return questions
 
 
 def _clip(text: str, limit: int) -> str:
@@ -303,10 +384,17 @@ def _clip(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def _clean_questions(found: list[str]) -> list[str]:
-    cleaned = (_collapse(question) for question in found)
-    kept = [_clip(question, MAX_QUESTION_CHARS) for question in cleaned if _reads_as_text(question)]
-    return kept[:MAX_QUESTIONS]
+def _clean_questions(found: list[_Found]) -> tuple[list[str], list[DetectedFormat]]:
+    questions: list[str] = []
+    formats: list[DetectedFormat] = []
+    for item in found:
+        text = _collapse(item.text)
+        if not _reads_as_text(text):
+            continue
+        questions.append(_clip(text, MAX_QUESTION_CHARS))
+        options = [_clip(_collapse(option), MAX_OPTION_CHARS) for option in item.options]
+        formats.append(detect_format(text, options, item.instruction))
+    return questions[:MAX_QUESTIONS], formats[:MAX_QUESTIONS]
 
 
 # --- Title ----------------------------------------------------------------------------------------
@@ -612,9 +700,11 @@ def parse_concept_note(text: str) -> ParsedNote:
         return ParsedNote()
     lines = _read_lines(text)
     blocks = _blocks(lines)
+    questions, formats = _clean_questions(_find_questions(lines, blocks))
     return ParsedNote(
         title=_find_title(lines, blocks),
         description=_find_description(blocks),
         starts_at=_find_start(lines),
-        questions=_clean_questions(_find_questions(lines, blocks)),
+        questions=questions,
+        formats=formats,
     )

@@ -3,6 +3,9 @@
 A template comes from outside (a file someone emailed around), so reading one validates every
 field and reports the first problem in a sentence a moderator can act on. Secrets such as the
 passcode are never part of a template.
+
+Version 2 gives each question its format, options and settings; version 1 templates, whose
+questions are only {"text"}, still load, as open questions.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from facilitator.errors import N_, DomainError
+from facilitator.meetings.formats import FormatError, checked_format
 from facilitator.text import clean_tree
 
 DESIGN_FORMAT = "facilitator.meeting-design"
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
+# Versions this Facilitator reads: 1 had questions without formats.
+READABLE_VERSIONS = (1, 2)
 FIELD_RULES = ("required", "optional", "off")
 ATTRIBUTIONS = ("named", "affiliation", "anonymous")
 JOIN_POLICIES = ("open", "passcode")
@@ -25,9 +31,10 @@ MAX_TITLE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 10_000
 MAX_QUESTION_CHARS = 1000
 MAX_QUESTIONS = 50
-# A full template with 50 long questions is well under 100 kB; more is not a template.
+# A full template, 50 long questions with 20 long options each, is under 300 kB; more is not a template.
 MAX_TEMPLATE_BYTES = 1_000_000
-# The format nests three levels; the margin leaves room for harmless extra keys.
+# The format nests four levels (a question's options and settings); the margin leaves room for
+# harmless extra keys.
 MAX_DEPTH = 20
 
 _CHOICES = {
@@ -41,6 +48,16 @@ _CHOICES = {
 
 
 @dataclass
+class QuestionDesign:
+    """A guiding question as a template keeps it: what is asked and how it is answered."""
+
+    text: str
+    format: str = "open"
+    options: list[str] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass
 class MeetingDesign:
     title: str
     description: str = ""
@@ -51,11 +68,27 @@ class MeetingDesign:
     organisation_field: str = "off"
     language_field: str = "off"
     attribution: str = "named"
-    questions: list[str] = field(default_factory=list)
+    # A plain string is an open question with that text.
+    questions: list[QuestionDesign] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.questions = [
+            QuestionDesign(item) if isinstance(item, str) else item for item in self.questions or []
+        ]
 
 
 class DesignError(DomainError):
     """A template that cannot be used; the message says which field is wrong and why."""
+
+    def translated(self) -> str:
+        from flask_babel import gettext
+
+        # A reason carried from another check (the question's format) is translated in its turn.
+        params = {
+            name: value.translated() if isinstance(value, DomainError) else value
+            for name, value in self.params.items()
+        }
+        return gettext(self.message, **params)
 
 
 def design_to_dict(design: MeetingDesign) -> dict:
@@ -68,7 +101,15 @@ def design_to_dict(design: MeetingDesign) -> dict:
         "starts_at": starts_at.replace(tzinfo=None).isoformat() if starts_at else None,
         # str() turns the models' StrEnum members into the plain values the format stores.
         **{name: str(getattr(design, name)) for name in _CHOICES},
-        "questions": [{"text": text} for text in design.questions],
+        "questions": [
+            {
+                "text": question.text,
+                "format": str(question.format),
+                "options": list(question.options),
+                "settings": dict(question.settings),
+            }
+            for question in design.questions
+        ],
     }
 
 
@@ -120,7 +161,21 @@ def _starts_at(data: dict) -> datetime | None:
     return moment.replace(tzinfo=None)
 
 
-def _questions(data: dict) -> list[str]:
+def _format_of(item: dict, number: int) -> tuple[str, list[str], dict]:
+    """A question's format, options and settings as checked_format leaves them; an old question
+    with only a text is an open question."""
+    options = item.get("options")
+    settings = item.get("settings")
+    try:
+        spec = checked_format(
+            item.get("format"), [] if options is None else options, {} if settings is None else settings
+        )
+    except FormatError as error:
+        raise DesignError(N_("Question %(number)d: %(reason)s"), number=number, reason=error) from None
+    return str(spec.format), spec.options, spec.settings
+
+
+def _questions(data: dict, *, with_formats: bool) -> list[QuestionDesign]:
     items = data.get("questions", [])
     if items is None:
         return []
@@ -128,7 +183,7 @@ def _questions(data: dict) -> list[str]:
         raise DesignError(N_('The field "questions" must be a list.'))
     if len(items) > MAX_QUESTIONS:
         raise DesignError(N_("A template can hold at most %(limit)d questions."), limit=MAX_QUESTIONS)
-    questions: list[str] = []
+    questions: list[QuestionDesign] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise DesignError(N_('Question %(number)d must be an object with a "text".'), number=number)
@@ -145,7 +200,11 @@ def _questions(data: dict) -> list[str]:
             raise DesignError(
                 N_("Question %(number)d contains a character that is not allowed."), number=number
             )
-        questions.append(text)
+        if with_formats:
+            questions.append(QuestionDesign(text, *_format_of(item, number)))
+        else:
+            # Version 1 had no formats: whatever else such a question holds is not read.
+            questions.append(QuestionDesign(text))
     return questions
 
 
@@ -163,9 +222,12 @@ def design_from_dict(data: object) -> MeetingDesign:
             N_('The field "version" is %(version)d: the template comes from a newer Facilitator.'),
             version=version,
         )
-    if version != DESIGN_VERSION:
+    if version not in READABLE_VERSIONS:
         # Absurd numbers are not echoed back: printing a huge integer is itself an error in Python.
-        raise DesignError(N_('The field "version" must be %(supported)d.'), supported=DESIGN_VERSION)
+        raise DesignError(
+            N_('The field "version" must be one of: %(versions)s.'),
+            versions=", ".join(str(number) for number in READABLE_VERSIONS),
+        )
     return MeetingDesign(
         title=_text(data, "title", MAX_TITLE_CHARS, required=True),
         description=_text(data, "description", MAX_DESCRIPTION_CHARS),
@@ -176,7 +238,7 @@ def design_from_dict(data: object) -> MeetingDesign:
         organisation_field=_choice(data, "organisation_field", "off"),
         language_field=_choice(data, "language_field", "off"),
         attribution=_choice(data, "attribution", "named"),
-        questions=_questions(data),
+        questions=_questions(data, with_formats=version >= 2),
     )
 
 

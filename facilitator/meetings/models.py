@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, false
+from sqlalchemy import JSON, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import db
@@ -30,6 +30,18 @@ class Attribution(StrEnum):
 class QuestionKind(StrEnum):
     GUIDING = "guiding"
     ADHOC = "adhoc"
+
+
+class QuestionFormat(StrEnum):
+    """What a question asks for. The kind above says where it sits in the meeting; this, how one answers."""
+
+    OPEN = "open"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    RATING = "rating"
+    RANKING = "ranking"
+    WORDS = "words"
+    FLOOR = "floor"
 
 
 class QuestionStatus(StrEnum):
@@ -95,8 +107,30 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=QuestionStatus.DRAFT)
+    format: Mapped[str] = mapped_column(String(16), default=QuestionFormat.OPEN, server_default="open")
+    # The format's settings, checked by facilitator.meetings.formats (the one place that knows them).
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Questions from the floor: the one the moderator shows big on the projector. Not a foreign key:
+    # answers point at questions, and a cycle of constraints is not worth a pointer checked on read.
+    spotlight_answer_id: Mapped[int | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="questions", foreign_keys=[meeting_id])
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
+        cascade="all, delete-orphan",
+        order_by="(QuestionOption.position, QuestionOption.id)",
+    )
+
+
+class QuestionOption(db.Model):
+    """A choice to pick, a statement to rate or an item to rank, in the order the moderator set."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(200))
+
+    question: Mapped[Question] = relationship(back_populates="options")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from facilitator.breakouts.broadcasts import cockpit_changed
 from facilitator.extensions import socketio
-from facilitator.live.progress import progress_changed
-from facilitator.live.snapshots import projector_snapshot
 from facilitator.meetings.models import Meeting
 from facilitator.moderation.service import Touched
-from facilitator.rooms import Audience, group_room, meeting_room, participant_room
-from facilitator.synthesis.broadcasts import synthesis_changed
+from facilitator.plenary.floor import floor_changed
+from facilitator.plenary.progress import progress_changed
+from facilitator.plenary.results import ballots_changed
+from facilitator.plenary.snapshots import projector_snapshot
+from facilitator.realtime.rooms import Audience, group_room, meeting_room, participant_room
+from facilitator.realtime.synthesis_notices import synthesis_changed
 
 
 def contributions_changed(meeting: Meeting, touched: Touched, *participant_ids: int) -> None:
@@ -29,6 +31,10 @@ def contributions_changed(meeting: Meeting, touched: Touched, *participant_ids: 
     for question_id in touched.question_ids:
         progress_changed(meeting.id, question_id)
         synthesis_changed(meeting.id, question_id)
+        # Questions from the floor and the votes on them: the lists re-read (a no-op for other formats).
+        floor_changed(meeting.id, question_id)
+    for question_id, group_id in touched.ballot_scopes:
+        ballots_changed(meeting.id, question_id, group_id)
     if not touched.question_ids:
         synthesis_changed(meeting.id)
 

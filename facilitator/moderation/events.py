@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from facilitator.extensions import db
 from facilitator.joining import duplicates
-from facilitator.live.connections import Connection
-from facilitator.live.events import live_event, meeting_of
 from facilitator.moderation import broadcasts, service
+from facilitator.realtime.connections import Connection
+from facilitator.realtime.handlers import live_event, meeting_of
 
 
 @live_event("likely_duplicates", "moderator")

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 
-from facilitator.breakouts.models import BreakoutGroup, GroupMember, HelpRequest, Vote
+from facilitator.answers.models import Answer, Ballot, Vote
+from facilitator.breakouts.models import BreakoutGroup, GroupMember, HelpRequest
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
 from facilitator.joining.models import Participant, RemovedPhone
-from facilitator.live.models import Answer, Presence
 from facilitator.meetings.models import Meeting
+from facilitator.realtime.models import Presence
 from facilitator.timeutil import utcnow
 
 
@@ -29,6 +30,8 @@ class Touched:
     """What a change reached, so that every screen showing it can be told once."""
 
     question_ids: set[int] = field(default_factory=set)
+    # (question id, group id or None) of every ballot the participant cast: those results change.
+    ballot_scopes: set[tuple[int, int | None]] = field(default_factory=set)
     group_ids: set[int] = field(default_factory=set)
     sids: list[str] = field(default_factory=list)
 
@@ -52,6 +55,20 @@ def _touched_by(participant: Participant) -> Touched:
         touched.question_ids.add(question_id)
         if group_id is not None:
             touched.group_ids.add(group_id)
+    # Votes on questions from the floor change those lists too.
+    touched.question_ids.update(
+        db.session.scalars(
+            select(Answer.question_id)
+            .join(Vote, Vote.answer_id == Answer.id)
+            .where(Vote.participant_id == participant.id)
+        )
+    )
+    touched.ballot_scopes.update(
+        (question_id, group_id)
+        for question_id, group_id in db.session.execute(
+            select(Ballot.question_id, Ballot.group_id).where(Ballot.participant_id == participant.id)
+        )
+    )
     voted_groups = (
         select(Answer.group_id)
         .join(Vote, Vote.answer_id == Answer.id)
@@ -123,6 +140,7 @@ def merge(meeting: Meeting, kept: Participant, duplicate: Participant) -> Touche
         .values(participant_id=kept.id)
         .execution_options(synchronize_session=False)
     )
+    _merge_ballots(kept, duplicate)
     _merge_memberships(kept, duplicate)
     db.session.execute(
         update(HelpRequest)
@@ -133,6 +151,23 @@ def merge(meeting: Meeting, kept: Participant, duplicate: Participant) -> Touche
     db.session.flush()
     _retire(duplicate, merged=True)
     return touched
+
+
+def _merge_ballots(kept: Participant, duplicate: Participant) -> None:
+    """One ballot per person and question: where the kept identity voted, its ballot stands;
+    elsewhere the duplicate's ballot becomes the kept identity's."""
+    kept_scopes = {
+        (question_id, scope)
+        for question_id, scope in db.session.execute(
+            select(Ballot.question_id, Ballot.scope).where(Ballot.participant_id == kept.id)
+        )
+    }
+    for ballot in db.session.scalars(select(Ballot).where(Ballot.participant_id == duplicate.id)).all():
+        if (ballot.question_id, ballot.scope) in kept_scopes:
+            db.session.delete(ballot)
+        else:
+            ballot.participant_id = kept.id
+    db.session.flush()
 
 
 def _merge_memberships(kept: Participant, duplicate: Participant) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 
 from facilitator.accounts.auth import current_moderator
 from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMember
+from facilitator.breakouts.service import is_rapporteur
 from facilitator.extensions import db
 from facilitator.joining.identity import participant_for, request_token
 from facilitator.joining.models import Participant
@@ -45,11 +46,6 @@ class Curator:
         if self.groups is None:
             return True
         return group_id is not None and group_id in self.groups
-
-
-def is_rapporteur(participant: Participant) -> bool:
-    """Rapporteur of a group in any round of the meeting, past or present."""
-    return bool(db.session.scalar(select(exists().where(BreakoutGroup.rapporteur_id == participant.id))))
 
 
 def readable_groups(meeting: Meeting, participant: Participant) -> frozenset[int] | None:

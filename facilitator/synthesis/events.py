@@ -14,9 +14,9 @@ from facilitator.accounts import sockets as moderator_sockets
 from facilitator.accounts.auth import current_session
 from facilitator.breakouts.models import BreakoutGroup
 from facilitator.extensions import db, socketio
-from facilitator.rooms import SYNTHESIS_NAMESPACE, synthesis_room
+from facilitator.realtime.rooms import SYNTHESIS_NAMESPACE, synthesis_room
+from facilitator.realtime.synthesis_notices import partial_room, question_room
 from facilitator.synthesis.access import curator_for
-from facilitator.synthesis.broadcasts import partial_room, question_room
 
 
 @socketio.on("connect", namespace=SYNTHESIS_NAMESPACE)

@@ -50,6 +50,18 @@ PAGE_MESSAGES = {
     "position": _l("Question %(current)s of %(total)s"),
     "updated": _l("Updated"),
     "error": _l("Something went wrong: %(message)s"),
+    "results": _l("Results"),
+    "respondents_one": _l("1 response"),
+    "respondents_many": _l("%(count)s responses"),
+    "no_responses": _l("No responses yet."),
+    "results_withheld": _l(
+        "Some results appear here once the question closes, so that early answers do not steer later ones."
+    ),
+    "floor_heading": _l("Questions from the floor"),
+    "floor_one": _l("1 question from the floor"),
+    "floor_many": _l("%(count)s questions from the floor"),
+    "no_floor": _l("No questions from the floor yet."),
+    "answered": _l("answered"),
     "connected": _l("Connected"),
     "reconnecting": _l("Reconnecting…"),
 }

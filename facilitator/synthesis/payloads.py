@@ -1,7 +1,9 @@
-"""What the synthesis page receives: themes, summaries and answers, by the meeting's attribution rule.
+"""What the synthesis page receives: themes, summaries and answers, by the meeting's attribution rule;
+the results of choice, rating, ranking and word questions; the questions from the floor.
 
-Author labels come from facilitator.live.payloads.author_label, the one place that states the rule;
-in an anonymous meeting no payload here carries anything about who wrote what.
+Author labels come from facilitator.answers.payloads.author_label, the one place that states the rule;
+in an anonymous meeting no payload here carries anything about who wrote what. Results are counts
+(facilitator.answers.tally): nothing in them says who chose what.
 """
 
 from __future__ import annotations
@@ -11,14 +13,24 @@ from collections.abc import Collection
 from flask_babel import gettext
 from sqlalchemy import Row, select
 
-from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary
+from facilitator.answers import floor, tally
+from facilitator.answers.payloads import author_label
+from facilitator.answers.queries import most_supported
+from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupSummary, RoundStatus
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.payloads import author_label
-from facilitator.meetings.models import Attribution, Meeting, Question, QuestionKind
+from facilitator.meetings.formats import BALLOT_FORMATS, results_visible
+from facilitator.meetings.models import (
+    Attribution,
+    Meeting,
+    Question,
+    QuestionFormat,
+    QuestionKind,
+    QuestionStatus,
+)
+from facilitator.synthesis import service
+from facilitator.synthesis.access import Curator
 from facilitator.synthesis.service import QuestionSynthesis, ThemeView, group_places
-
-TOP_ANSWERS = 5
 
 
 def question_label_parts(meeting: Meeting, question: Question) -> tuple[str, int]:
@@ -146,8 +158,9 @@ def question_payload(
     kind, number = question_label_parts(meeting, question)
     pinned = {answer_id for theme in synthesis.themes for answer_id in theme.pinned}
     labels = author_labels(meeting, synthesis)
-    supported = [a for a in synthesis.answers if synthesis.votes.get(a.id, 0) > 0]
-    supported.sort(key=lambda a: (-synthesis.votes[a.id], a.created_at, a.id))
+    supported = most_supported(
+        synthesis.answers, votes=lambda a: synthesis.votes.get(a.id, 0), order=lambda a: (a.created_at, a.id)
+    )
     return {
         "id": question.id,
         "text": question.text,
@@ -157,7 +170,123 @@ def question_payload(
         "group_count": len({place for place in synthesis.places.values() if place}),
         "themes": [theme_payload(synthesis, labels, theme) for theme in synthesis.themes],
         "summaries": summaries_payload(meeting, question, groups),
-        "top_answers": [
-            answer_payload(synthesis, labels, a, a.id in pinned) for a in supported[:TOP_ANSWERS]
-        ],
+        "top_answers": [answer_payload(synthesis, labels, a, a.id in pinned) for a in supported],
+        "format": str(question.format or QuestionFormat.OPEN),
+        "respondents": 0,
+        "results": None,
+        "group_results": [],
+        "results_withheld": False,
+        "floor": None,
     }
+
+
+def section_payload(curator: Curator, question: Question, places: dict[int, str]) -> dict:
+    """The question as this reader may see it (facilitator/synthesis/access.py), in its format's way:
+    themes of written answers, results of ballots, or the list of questions from the floor."""
+    if question.format in BALLOT_FORMATS:
+        return ballot_question_payload(curator, question, places)
+    if question.format == QuestionFormat.FLOOR:
+        return floor_question_payload(curator, question)
+    synthesis = service.synthesize(question, places)
+    return question_payload(curator.meeting, synthesis, curator.groups)
+
+
+def _heading(meeting: Meeting, question: Question) -> dict:
+    kind, number = question_label_parts(meeting, question)
+    return {
+        "id": question.id,
+        "text": question.text,
+        "kind": kind,
+        "number": number,
+        "format": str(question.format),
+        "themes": [],
+        "top_answers": [],
+        "answer_count": 0,
+        "group_count": 0,
+        "respondents": 0,
+        "results": None,
+        "group_results": [],
+        "results_withheld": False,
+        "floor": None,
+    }
+
+
+def _meeting_groups(meeting: Meeting, question: Question) -> list[tuple[BreakoutGroup, BreakoutRound]]:
+    rows = db.session.execute(
+        select(BreakoutGroup, BreakoutRound)
+        .join(BreakoutRound, BreakoutRound.id == BreakoutGroup.round_id)
+        .where(BreakoutRound.meeting_id == meeting.id)
+        .order_by(BreakoutRound.number, BreakoutGroup.number)
+    ).all()
+    return [(group, round_) for group, round_ in rows]
+
+
+def ballot_question_payload(curator: Curator, question: Question, places: dict[int, str]) -> dict:
+    """The plenary's results and each group's. A reader who sees only their own groups gets only
+    those groups' results; a rapporteur, like the room, sees results the question keeps until it
+    closes only once it is closed (for a group, once its round is)."""
+    meeting = curator.meeting
+    payload = _heading(meeting, question)
+    by_group = tally.results_by_group(question)
+    settings = question.settings or {}
+
+    def shown(closed: bool) -> bool:
+        return curator.is_moderator or results_visible(question.format, settings, closed)
+
+    groups = [
+        (group, round_)
+        for group, round_ in _meeting_groups(meeting, question)
+        if (question.id in (group.question_ids or []) or group.id in by_group)
+        and curator.sees_group(group.id)
+    ]
+    withheld = False
+    if curator.sees_everything:
+        plenary = by_group.get(None)
+        if plenary is None and not groups:
+            plenary = tally.results_for(question)
+        if plenary is not None and groups and not plenary["respondents"]:
+            plenary = None  # asked in groups only
+        if plenary is not None and not shown(question.status == QuestionStatus.CLOSED):
+            plenary, withheld = None, True
+        payload["results"] = plenary
+    for group, round_ in groups:
+        if not shown(round_.status == RoundStatus.CLOSED):
+            withheld = True
+            continue
+        payload["group_results"].append(
+            {
+                "group_id": group.id,
+                "group": places.get(group.id, group.name),
+                "results": by_group.get(group.id) or tally.results_for(question, group.id),
+            }
+        )
+    shown_results = [payload["results"]] if payload["results"] else []
+    shown_results += [entry["results"] for entry in payload["group_results"]]
+    payload["respondents"] = sum(results["respondents"] for results in shown_results)
+    payload["group_count"] = len(payload["group_results"])
+    payload["results_withheld"] = withheld
+    payload["summaries"] = summaries_payload(meeting, question, curator.groups)
+    return payload
+
+
+def floor_question_payload(curator: Curator, question: Question) -> dict:
+    """The questions from the floor the room could see, most supported first. They are asked in
+    plenary: a reader who sees only their own groups sees none of them."""
+    meeting = curator.meeting
+    payload = _heading(meeting, question)
+    items = floor.floor_items(question) if curator.sees_everything else []
+    payload["floor"] = [
+        {
+            "id": item.id,
+            "text": item.text,
+            # Already None in an anonymous meeting and for an author who asked not to be named.
+            "author": item.author if meeting.attribution != Attribution.ANONYMOUS else None,
+            "votes": item.votes,
+            "answered": item.answered,
+        }
+        for item in items
+        if not (item.hidden or item.awaiting_approval or item.merged_into_id is not None)
+    ]
+    payload["answer_count"] = len(payload["floor"])
+    payload["summaries"] = []
+    return payload

@@ -1,11 +1,16 @@
-"""The curated themes, in the shape facilitator.exports.report.build_report takes."""
+"""The curated themes, in the shape the report (facilitator.exports.report.build_report) takes."""
 
 from __future__ import annotations
 
-from facilitator.exports.report import ThemesFor
-from facilitator.live.models import Answer
+from collections.abc import Callable
+
+from facilitator.answers.models import Answer
 from facilitator.meetings.models import Question
 from facilitator.synthesis import service
+
+# What a report asks of the synthesis for each question: its themes, as dicts with "label",
+# "groups", "votes", "answer_ids", "shared" and "pinned".
+ThemesFor = Callable[[Question, list[Answer]], list[dict]]
 
 # Every answer is in some theme; a theme of one answer nobody renamed or quoted is in the annex already.
 MIN_THEME_ANSWERS = 2

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from facilitator.extensions import db
-from facilitator.synthesis import broadcasts, payloads, service
+from facilitator.realtime import synthesis_notices as broadcasts
+from facilitator.synthesis import payloads, service
 from facilitator.synthesis.access import Curator, curator_or_404, editor_or_404
 from facilitator.synthesis.messages import page_messages
 
@@ -41,11 +42,8 @@ def questions_data(curator: Curator, question_id: int | None = None) -> list[dic
     chosen = [q for q in meeting.questions if question_id is None or q.id == question_id]
     # Ad-hoc questions nobody answered were asides; the guiding questions always have a section.
     # Themes are computed over every answer (they are stored and shared), then cut to the view.
-    shown = (
-        payloads.question_payload(meeting, service.synthesize(question, places), curator.groups)
-        for question in chosen
-    )
-    return [q for q in shown if q["answer_count"] or q["kind"] == "guiding"]
+    shown = (payloads.section_payload(curator, question, places) for question in chosen)
+    return [q for q in shown if q["answer_count"] or q.get("respondents") or q["kind"] == "guiding"]
 
 
 def _view(curator: Curator) -> dict:

@@ -16,12 +16,12 @@ from flask_babel import gettext
 from sqlalchemy import Row, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from facilitator.answers import queries
+from facilitator.answers.models import Answer
 from facilitator.breakouts.models import BreakoutGroup, BreakoutRound
-from facilitator.breakouts.payloads import vote_counts
 from facilitator.errors import N_, DomainError
 from facilitator.extensions import db
-from facilitator.live.models import Answer
-from facilitator.meetings.models import Question
+from facilitator.meetings.models import Question, QuestionFormat
 from facilitator.synthesis import themes
 from facilitator.synthesis.models import MAX_LABEL_LENGTH, SynthesisTheme, ThemeAnswer
 from facilitator.text import clean_line
@@ -101,17 +101,30 @@ def visible_answers(question: Question) -> list[Row]:
     """
     return list(
         db.session.execute(
-            select(Answer.id, Answer.text, Answer.group_id, Answer.participant_id, Answer.created_at)
-            .where(Answer.question_id == question.id, Answer.deleted_at.is_(None), Answer.hidden_at.is_(None))
-            .order_by(Answer.created_at, Answer.id)
+            queries.visible_answers(question_id=question.id).with_only_columns(
+                Answer.id, Answer.text, Answer.group_id, Answer.participant_id, Answer.created_at
+            )
         )
     )
+
+
+def has_themes(question: Question) -> bool:
+    """Themes group written answers: choices, ratings, rankings, words and questions from the
+    floor are counted or listed instead."""
+    return (question.format or QuestionFormat.OPEN) == QuestionFormat.OPEN
 
 
 def synthesize(question: Question, places: dict[int, str] | None = None) -> QuestionSynthesis:
     """Themes of the question's visible answers, stored; commits only if they changed, so that a
     report built while reading the synthesis keeps every object it loaded."""
     places_by_group = group_places(question.meeting_id) if places is None else places
+    if not has_themes(question):
+        answers = visible_answers(question)
+        votes = queries.vote_counts([a.id for a in answers])
+        answer_places = {
+            a.id: places_by_group.get(a.group_id, "") if a.group_id is not None else "" for a in answers
+        }
+        return QuestionSynthesis(question, [], answers, votes, answer_places)
     lock, cache = _caches.get(question.id)
     for attempt in range(3):
         try:
@@ -132,7 +145,7 @@ def _synthesize_once(
     question: Question, places: dict[int, str], cache: themes.FeatureCache
 ) -> tuple[QuestionSynthesis, bool]:
     answers = visible_answers(question)
-    votes = vote_counts([a.id for a in answers])
+    votes = queries.vote_counts([a.id for a in answers])
     answer_places = {a.id: places.get(a.group_id, "") if a.group_id is not None else "" for a in answers}
     rows = list(
         db.session.scalars(

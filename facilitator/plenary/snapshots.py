@@ -9,14 +9,20 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 
+from facilitator.answers import ballots, payloads, tally
+from facilitator.answers.models import Answer
+from facilitator.answers.queries import answers_to, progress, visible_answers
 from facilitator.breakouts import payloads as breakout_payloads
 from facilitator.breakouts.snapshots import wall_state
 from facilitator.extensions import db
+from facilitator.joining import payloads as participant_payloads
 from facilitator.joining.models import Participant
-from facilitator.live import payloads
-from facilitator.live.models import Answer
-from facilitator.live.service import answers_to, progress
-from facilitator.meetings.models import Attribution, Meeting, QuestionStatus
+from facilitator.meetings import payloads as meeting_payloads
+from facilitator.meetings.formats import BALLOT_FORMATS
+from facilitator.meetings.models import Attribution, Meeting, Question, QuestionStatus
+from facilitator.plenary.floor import console_floor, phone_floor, projector_floor
+from facilitator.realtime import screens
+from facilitator.realtime.rooms import Audience
 from facilitator.timeutil import isoformat_utc, utcnow
 
 
@@ -24,8 +30,8 @@ def _common(meeting: Meeting) -> dict:
     return {
         "revision": meeting.revision,
         "server_time": isoformat_utc(utcnow()),
-        "meeting": payloads.meeting_payload(meeting),
-        "question": payloads.question_payload(meeting.current_question),
+        "meeting": meeting_payloads.meeting_payload(meeting),
+        "question": meeting_payloads.question_payload(meeting.current_question),
     }
 
 
@@ -34,28 +40,40 @@ def _with_breakout(meeting: Meeting, snapshot: dict) -> dict:
     return snapshot
 
 
+def _is_ballot(question: Question | None) -> bool:
+    return question is not None and question.format in BALLOT_FORMATS
+
+
+def _my_ballot(participant: Participant, question: Question | None) -> dict | None:
+    ballot = ballots.find(participant.id, question.id) if _is_ballot(question) else None
+    # A withdrawn ballot is no ballot to show.
+    return ballots.ballot_payload(ballot) if ballot is not None and ballot.response is not None else None
+
+
+@screens.phone_screen
 def phone_snapshot(participant: Participant) -> dict:
     meeting = participant.meeting
     question = meeting.current_question
     mine = []
     if question is not None:
         mine = db.session.scalars(
-            select(Answer)
-            .where(
-                Answer.participant_id == participant.id,
-                Answer.question_id == question.id,
-                Answer.group_id.is_(None),
-                Answer.deleted_at.is_(None),
-                Answer.hidden_at.is_(None),
+            visible_answers(question_id=question.id, plenary_only=True).where(
+                Answer.participant_id == participant.id
             )
-            .order_by(Answer.created_at, Answer.id)
         )
     return {
         **_common(meeting),
-        "participant": payloads.participant_payload(participant),
+        "participant": participant_payloads.participant_payload(participant),
         "my_answers": [payloads.own_answer_payload(answer) for answer in mine],
+        "my_ballot": _my_ballot(participant, question),
+        "results": (
+            tally.results_for(question)
+            if _is_ballot(question) and tally.phones_may_see(meeting, question)
+            else None
+        ),
         "breakout": breakout_payloads.phone_state(meeting, participant),
         "limits": {"answer": current_app.config["MAX_ANSWER_LENGTH"]},
+        "floor": phone_floor(participant, question),
     }
 
 
@@ -76,23 +94,27 @@ def _participants(meeting: Meeting) -> list[dict]:
     # Plain rows, not entities: the console asks for this list after every push, and with
     # a thousand people building a thousand objects is most of its cost.
     rows = db.session.connection().execute(_PEOPLE, {"meeting_id": meeting.id}).mappings()
-    return [payloads.participant_payload(row) for row in rows]
+    return [participant_payloads.participant_payload(row) for row in rows]
 
 
+@screens.moderator_screen("console", Audience.MODERATORS)
 def console_snapshot(meeting: Meeting) -> dict:
     question = meeting.current_question
     return _with_breakout(
         meeting,
         {
             **_common(meeting),
-            "questions": [payloads.question_payload(q) for q in meeting.questions],
+            "questions": [meeting_payloads.question_payload(q) for q in meeting.questions],
             "participants": _participants(meeting),
             "answers": [
                 payloads.public_answer_payload(meeting, answer)
                 for answer in (answers_to(question, include_hidden=True) if question else [])
             ],
             "progress": progress(question) if question else None,
+            # Moderators see a ballot question's results live, whatever the room sees.
+            "results": tally.results_for(question) if _is_ballot(question) else None,
             "limits": {"question": current_app.config["MAX_QUESTION_LENGTH"]},
+            "floor": console_floor(question),
         },
     )
 
@@ -116,10 +138,11 @@ def projector_people(meeting: Meeting) -> dict:
 def projector_joined(meeting: Meeting, participant: Participant) -> dict:
     """The projector's participant_joined frame, by the same rule as projector_people."""
     if meeting.attribution in (Attribution.NAMED, Attribution.AFFILIATION):
-        return {"participant": payloads.participant_payload(participant)}
+        return {"participant": participant_payloads.participant_payload(participant)}
     return {"participant": None, "participant_count": participant_count(meeting.id)}
 
 
+@screens.moderator_screen("projector", Audience.PROJECTOR)
 def projector_snapshot(meeting: Meeting) -> dict:
     question = meeting.current_question
     show_answers = meeting.projector_shows_answers and question is not None
@@ -134,5 +157,11 @@ def projector_snapshot(meeting: Meeting) -> dict:
             ],
             "progress": progress(question) if question else None,
             "question_is_open": question is not None and question.status == QuestionStatus.OPEN,
+            "results": (
+                tally.results_for(question)
+                if _is_ballot(question) and tally.projector_may_see(meeting, question)
+                else None
+            ),
+            "floor": projector_floor(question),
         },
     )

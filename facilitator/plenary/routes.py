@@ -3,27 +3,27 @@
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from facilitator.accounts.auth import login_required
+from facilitator.breakouts.service import is_rapporteur
 from facilitator.joining.identity import participant_for, request_token
 from facilitator.joining.service import meeting_by_code
 from facilitator.meetings.access import own_meeting_or_404
 from facilitator.meetings.urls import join_url
-from facilitator.synthesis.access import is_rapporteur
 
-bp = Blueprint("live", __name__)
+bp = Blueprint("plenary", __name__)
 
 
 @bp.get("/meetings/<int:meeting_id>/console")
 @login_required
 def console(meeting_id: int):
     meeting = own_meeting_or_404(meeting_id)
-    return render_template("live/console.html", meeting=meeting, join_url=join_url(meeting))
+    return render_template("plenary/console.html", meeting=meeting, join_url=join_url(meeting))
 
 
 @bp.get("/meetings/<int:meeting_id>/projector")
 @login_required
 def projector(meeting_id: int):
     meeting = own_meeting_or_404(meeting_id)
-    return render_template("live/projector.html", meeting=meeting, join_url=join_url(meeting))
+    return render_template("plenary/projector.html", meeting=meeting, join_url=join_url(meeting))
 
 
 @bp.get("/j/<code>/live")
@@ -35,5 +35,8 @@ def phone(code: str):
     if participant is None:
         return redirect(url_for("joining.join", code=meeting.join_code))
     return render_template(
-        "live/phone.html", meeting=meeting, participant=participant, is_rapporteur=is_rapporteur(participant)
+        "plenary/phone.html",
+        meeting=meeting,
+        participant=participant,
+        is_rapporteur=is_rapporteur(participant),
     )

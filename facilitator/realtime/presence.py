@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, update
 
-from facilitator.extensions import db
-from facilitator.live.models import Presence
-from facilitator.live.service import commit_keeping_state
+from facilitator.extensions import db, socketio
+from facilitator.realtime.models import Presence
+from facilitator.realtime.rooms import Audience, meeting_room
 from facilitator.timeutil import utcnow
+from facilitator.transactions import commit_keeping_state
 
 STALE_AFTER = timedelta(minutes=5)
 
@@ -42,3 +43,8 @@ def refresh() -> None:
         db.session.execute(update(Presence).where(Presence.sid.in_(list(_local_sids))).values(seen_at=now))
     db.session.execute(delete(Presence).where(Presence.seen_at < now - STALE_AFTER))
     db.session.commit()
+
+
+def changed(meeting_id: int) -> None:
+    """Someone joined, connected or left: the breakout cockpit refreshes (it throttles)."""
+    socketio.emit("cockpit_changed", {}, to=meeting_room(meeting_id, Audience.MODERATORS))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from facilitator.coalesce import once_soon
+from facilitator.answers.queries import progress
 from facilitator.extensions import db, socketio
-from facilitator.live.service import progress
 from facilitator.meetings.models import Question
-from facilitator.rooms import Audience, meeting_room
+from facilitator.realtime.coalesce import once_soon
+from facilitator.realtime.rooms import Audience, meeting_room
 
 
 def progress_changed(meeting_id: int, question_id: int) -> None:

@@ -11,9 +11,9 @@ for the notices about no question in particular (a phase changed: their view may
 
 from __future__ import annotations
 
-from facilitator.coalesce import once_soon
 from facilitator.extensions import socketio
-from facilitator.rooms import SYNTHESIS_NAMESPACE, synthesis_room
+from facilitator.realtime.coalesce import once_soon
+from facilitator.realtime.rooms import SYNTHESIS_NAMESPACE, synthesis_room
 
 
 def question_room(meeting_id: int, question_id: int) -> str:
