@@ -3,9 +3,11 @@
 //
 // Hundreds of phones may write at once, so the cockpit never re-reads the state more than once a
 // second, and it rebuilds a group's card only when something in that group changed.
+import { RoundClock, countdownState, formatRemaining } from "./countdown.js";
 import { connectLive } from "./live.js";
 import { byId, el } from "./dom.js";
 import { pageConfig, t } from "./i18n.js";
+import { groupResults, renderGroupResults, takeGroupResults } from "./cockpit-results.js";
 
 const config = pageConfig();
 const MIN_SYNC_GAP_MS = 1000;
@@ -13,8 +15,6 @@ const PRESENCE_REFRESH_MS = 30000;
 
 const state = {
   cockpit: null,
-  clockOffset: 0, // server time minus this computer's time, in ms
-  endsAt: null,
   cards: new Map(), // group id -> {node, signature}
   wall: null, // the group whose wall is open in the side panel
   wallOpener: null,
@@ -127,31 +127,22 @@ async function runSync() {
 
 // ---------------------------------------------------------------- the clock
 
-function formatRemaining(ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
-}
-
-function setClock(serverTime) {
-  if (serverTime) state.clockOffset = Date.parse(serverTime) - Date.now();
-}
-
-function tick() {
+const clock = new RoundClock((remaining) => {
   const countdown = byId("countdown");
-  if (!state.cockpit) return;
-  if (!isOpen()) {
-    countdown.textContent = t("cockpit_round_closed");
-    countdown.dataset.state = "closed";
-    return;
-  }
-  const remaining = state.endsAt - (Date.now() + state.clockOffset);
   const text = remaining > 0 ? formatRemaining(remaining) : t("cockpit_time_up");
   if (countdown.textContent !== text) countdown.textContent = text;
-  countdown.dataset.state = remaining <= 0 ? "over" : remaining <= 60000 ? "ending" : "running";
+  countdown.dataset.state = countdownState(remaining);
+});
+
+function showClock(round) {
+  if (isOpen()) {
+    clock.set(round.ends_at);
+    return;
+  }
+  clock.stop();
+  const countdown = byId("countdown");
+  countdown.textContent = t("cockpit_round_closed");
+  countdown.dataset.state = "closed";
 }
 
 // ---------------------------------------------------------------- rendering
@@ -160,7 +151,6 @@ function renderHeader(cockpit) {
   const round = cockpit.round;
   const label = t("cockpit_round_number", { number: round.number });
   byId("round-label").textContent = isOpen() ? label : `${label} · ${t("closed")}`;
-  state.endsAt = Date.parse(round.ends_at);
   byId("ends-at").textContent = isOpen()
     ? t("cockpit_ends_at", { time: clockTime(round.ends_at) })
     : t("cockpit_closed_at", { time: clockTime(round.closed_at) });
@@ -170,7 +160,7 @@ function renderHeader(cockpit) {
   byId("timer-closed-label").hidden = isOpen();
   byId("broadcast-card").hidden = !isOpen();
   byId("report-card").hidden = isOpen();
-  tick();
+  showClock(round);
 }
 
 function renderBroadcast(cockpit) {
@@ -308,6 +298,13 @@ function memberItem(group, person, open) {
   return item;
 }
 
+// Written answers, or for a ballot question how many of the group answered it.
+function questionCount(group, question) {
+  const results = groupResults(state.cockpit, question.id, group.id);
+  if (!results) return t("answers_count", { count: question.answers });
+  return t("results_answered_of", { count: results.respondents, total: group.members.length });
+}
+
 function groupCard(group, open) {
   const online = group.members.filter((m) => m.connected).length;
   const card = el("li", {
@@ -353,7 +350,7 @@ function groupCard(group, open) {
           el(
             "span",
             { class: "q-stats" },
-            el("strong", { text: t("answers_count", { count: question.answers }) }),
+            el("strong", { text: questionCount(group, question) }),
             " · ",
             el("span", {
               class: question.has_summary ? "summary-state has-summary" : "summary-state",
@@ -385,7 +382,8 @@ function renderGroups(cockpit) {
   let previous = null;
   for (const group of cockpit.groups) {
     seen.add(group.id);
-    const signature = JSON.stringify([group, names, open]);
+    const answered = group.questions.map((q) => (groupResults(cockpit, q.id, group.id) || {}).respondents);
+    const signature = JSON.stringify([group, names, open, answered]);
     let entry = state.cards.get(group.id);
     if (!entry || entry.signature !== signature) {
       const node = groupCard(group, open);
@@ -443,12 +441,20 @@ function renderReport(cockpit) {
   byId("walls-state").textContent = round.walls_published ? t("cockpit_walls_published") : t("cockpit_walls_private");
 }
 
+function renderResultsCard(cockpit) {
+  const container = byId("group-results");
+  const saved = keepState(container);
+  byId("results-card").hidden = !renderGroupResults(container, cockpit, () => renderResultsCard(state.cockpit));
+  restoreState(container, saved);
+}
+
 function render() {
   const cockpit = state.cockpit;
   byId("no-round").hidden = Boolean(cockpit);
   byId("round-view").hidden = !cockpit;
   if (!cockpit) {
     byId("round-label").textContent = t("cockpit_no_round");
+    clock.stop();
     closeWall();
     return;
   }
@@ -456,6 +462,7 @@ function render() {
   renderBroadcast(cockpit);
   renderHelp(cockpit);
   renderUnassigned(cockpit);
+  renderResultsCard(cockpit);
   renderGroups(cockpit);
   if (!isOpen()) renderReport(cockpit);
   if (state.wall && !groupsById().has(state.wall.groupId)) closeWall();
@@ -603,13 +610,18 @@ document.addEventListener("keydown", (event) => {
 
 // ---------------------------------------------------------------- the connection
 
+function timerChanged(data) {
+  if (isOpen()) clock.set(data.ends_at, data.server_time);
+  scheduleSync();
+}
+
 const live = connectLive({
   view: "cockpit",
   meeting: config.meeting,
   onRefused: () => window.location.reload(),
   onSnapshot(snapshot) {
     lastSync = Date.now();
-    setClock(snapshot.server_time);
+    clock.correct(snapshot.server_time);
     state.cockpit = snapshot.cockpit;
     render();
   },
@@ -621,18 +633,8 @@ const live = connectLive({
       scheduleSync();
       if (state.wall) loadWall(state.wall.groupId);
     },
-    timer_changed(data) {
-      setClock(data.server_time);
-      state.endsAt = Date.parse(data.ends_at);
-      tick();
-      scheduleSync();
-    },
-    round_warning(data) {
-      setClock(data.server_time);
-      state.endsAt = Date.parse(data.ends_at);
-      tick();
-      scheduleSync();
-    },
+    timer_changed: timerChanged,
+    round_warning: timerChanged,
     message_broadcast: scheduleSync,
     help_changed(data) {
       if (data.requested) byId("help-announcer").textContent = t("cockpit_help_requested", { group: data.group });
@@ -658,6 +660,12 @@ const live = connectLive({
     summary_saved: wallEvent((summary) => {
       state.wall.summaries[String(summary.question_id)] = summary;
     }),
+    // A group's recount of a ballot question, a few times a second at most.
+    results(data) {
+      if (!takeGroupResults(state.cockpit, data)) return;
+      renderResultsCard(state.cockpit);
+      renderGroups(state.cockpit);
+    },
   },
 });
 
@@ -666,7 +674,6 @@ live.socket.on("connect", () => {
   if (state.wall) loadWall(state.wall.groupId);
 });
 
-window.setInterval(tick, 500);
 // Phones that vanish without saying goodbye turn grey only when the state is read again.
 window.setInterval(() => {
   if (isOpen()) scheduleSync();

@@ -1,12 +1,21 @@
 // The moderator's console: push questions, watch answers arrive, hide what must go.
-import { connectLive } from "./live.js";
+import { RoundClock, formatRemaining } from "./countdown.js";
 import { byId, el } from "./dom.js";
-import { pageConfig, t } from "./i18n.js";
+import { t } from "./i18n.js";
+import { Stage, answerItem, connectStage, showResults, wallResults } from "./stage.js";
+import { FloorConsole } from "./floor-screens.js";
 
-const config = pageConfig();
-const state = { questions: [], question: null, answers: new Map(), participants: [], progress: null, meeting: null };
+const state = { questions: [], meeting: null };
+const stage = new Stage({ onChange: render });
+// Questions from the floor: the button that opens them, and their moderation in the live card.
+const floor = new FloorConsole({ request: (event, payload) => act(event, payload) });
 // The breakout round, if any: the console links to the cockpit and shows the time left.
-const breakout = { state: null, endsAt: null, clockOffset: 0 };
+const breakout = {
+  state: null,
+  clock: new RoundClock((ms) => {
+    byId("breakout-time").textContent = t("cockpit_time_left", { time: formatRemaining(ms) });
+  }),
+};
 
 function showError(message) {
   byId("console-error").textContent = message ? t("error", { message }) : "";
@@ -19,7 +28,7 @@ async function act(event, payload) {
 }
 
 function questionItem(question, number) {
-  const current = state.question && state.question.id === question.id;
+  const current = stage.isCurrent(question.id);
   const item = el("li", { class: current ? "is-current" : "" });
   item.append(el("p", { class: "answer-text", dir: "auto", text: `${number}. ${question.text}` }));
   const status = current && question.status === "open" ? t("live") : question.status === "draft" ? "" : t("closed");
@@ -30,20 +39,18 @@ function questionItem(question, number) {
   return item;
 }
 
-function answerItem(answer) {
-  const item = el("li", { class: answer.hidden ? "is-hidden" : "", "data-answer-id": String(answer.id) });
-  item.append(el("p", { class: "answer-text", dir: "auto", text: answer.text }));
+// The moderator sees hidden answers too, marked, with the button that shows them again.
+function moderatedAnswer(answer) {
   const meta = [answer.author || t("anonymous")];
   if (answer.hidden) meta.push(t("hidden"));
-  item.append(el("p", { class: "answer-meta", dir: "auto", text: meta.join(" · ") }));
   const toggle = el("button", {
     class: answer.hidden ? "button small" : "button small danger",
     type: "button",
     text: answer.hidden ? t("unhide") : t("hide"),
   });
   toggle.addEventListener("click", () => act("hide_answer", { answer_id: answer.id, hidden: !answer.hidden }));
-  item.append(el("div", { class: "answer-actions" }, toggle));
-  return item;
+  const attributes = { class: answer.hidden ? "is-hidden" : "", "data-answer-id": String(answer.id) };
+  return answerItem(answer, meta, attributes, el("div", { class: "answer-actions" }, toggle));
 }
 
 // People: remove someone (and all they sent), hide all their answers, and merge identities
@@ -103,16 +110,70 @@ function personItem(p) {
 
 function nextQuestion() {
   const guiding = state.questions.filter((q) => q.kind === "guiding");
-  const index = state.question ? guiding.findIndex((q) => q.id === state.question.id) : -1;
+  const index = stage.question ? guiding.findIndex((q) => q.id === stage.question.id) : -1;
   return guiding.slice(index + 1).find((q) => q.status !== "open") || null;
 }
 
+// ---------------------------------------------------------------- results of a ballot question
+
+// The visibility the moderator just chose, until the server acknowledges it: a render meanwhile
+// must not put the old one back under their cursor.
+const visibility = { pending: false };
+
+function settingsOf(question) {
+  return question.settings || {};
+}
+
+function renderResults(question) {
+  const chart = byId("results-chart");
+  showResults(chart, stage.results);
+  // Until the first count arrives, a moment after the question opens.
+  if (!stage.results && !chart.firstChild) chart.append(el("p", { class: "hint", text: t("no_answers_yet") }));
+  const settings = settingsOf(question);
+  if (!visibility.pending) {
+    byId("results-live").checked = settings.results !== "after_close";
+    byId("results-after-close").checked = settings.results === "after_close";
+    byId("results-phones").checked = Boolean(settings.phones_see_results);
+  }
+  const wall = wallResults(question, Boolean(state.meeting && state.meeting.projector_shows_answers));
+  const lines = [t(`results_wall_${wall}`)];
+  if (settings.phones_see_results) lines.push(t("results_phones_too"));
+  const text = lines.join(" ");
+  if (byId("results-wall").textContent !== text) byId("results-wall").textContent = text;
+}
+
+async function sendVisibility() {
+  const question = stage.question;
+  if (!question) return;
+  visibility.pending = true;
+  byId("results-settings").setAttribute("aria-busy", "true");
+  const reply = await live.request("set_results_visibility", {
+    question_id: question.id,
+    results: byId("results-after-close").checked ? "after_close" : "live",
+    phones_see_results: byId("results-phones").checked,
+  });
+  visibility.pending = false;
+  byId("results-settings").removeAttribute("aria-busy");
+  byId("results-error").textContent = reply.ok ? "" : t("error", { message: reply.error });
+  if (reply.ok && reply.question) questionUpdated(reply.question);
+  // What the server holds now, whether it took the change or not.
+  render();
+}
+
+// The question's settings changed (results visibility): the list and, if it is on stage, the stage.
+function questionUpdated(question) {
+  const index = state.questions.findIndex((q) => q.id === question.id);
+  if (index >= 0) state.questions[index] = question;
+  if (stage.isCurrent(question.id)) stage.question = question;
+}
+
 function render() {
+  floor.render(stage.question);
   const guiding = state.questions.filter((q) => q.kind === "guiding");
   byId("question-list").replaceChildren(...guiding.map((q, i) => questionItem(q, i + 1)));
-  byId("participant-count").textContent = t("participants_count", { count: state.participants.length });
-  byId("people").replaceChildren(...state.participants.map(personItem));
-  const question = state.question;
+  byId("participant-count").textContent = t("participants_count", { count: stage.participants.length });
+  byId("people").replaceChildren(...stage.participants.map(personItem));
+  const question = stage.question;
   byId("no-current").hidden = Boolean(question);
   byId("current-view").hidden = !question;
   if (!question) return;
@@ -122,13 +183,19 @@ function render() {
   const next = nextQuestion();
   byId("next-button").disabled = !next;
   byId("next-button").title = next ? next.text : "";
-  const progress = state.progress;
+  const progress = stage.progress;
+  const ballot = stage.isBallot();
+  // A ballot question has no written answers: who answered, and the results, in their place.
   byId("progress").textContent = progress
-    ? `${t("answered_count", { answered: progress.answered, total: progress.participants })} · ${t("answers_count", { count: progress.answers })}`
+    ? ballot
+      ? stage.answeredLine()
+      : `${stage.answeredLine()} · ${t("answers_count", { count: progress.answers })}`
     : "";
   byId("projector-answers").checked = Boolean(state.meeting && state.meeting.projector_shows_answers);
-  const answers = [...state.answers.values()].sort((a, b) => a.id - b.id);
-  byId("answers").replaceChildren(...answers.map(answerItem));
+  byId("current-view").classList.toggle("is-ballot", ballot);
+  byId("results-panel").hidden = !ballot;
+  if (ballot) renderResults(question);
+  byId("answers").replaceChildren(...stage.sortedAnswers().map(moderatedAnswer));
 }
 
 // One question is live at a time: opening one closes the one before, as the server did.
@@ -139,24 +206,10 @@ function questionChanged(question) {
   const index = state.questions.findIndex((q) => q.id === question.id);
   if (index >= 0) state.questions[index] = question;
   else state.questions.push(question);
-  state.question = question;
+  stage.question = question;
 }
 
-function breakoutRemaining() {
-  const total = Math.max(0, Math.ceil((breakout.endsAt - (Date.now() + breakout.clockOffset)) / 1000));
-  const pad = (n) => String(n).padStart(2, "0");
-  const hours = Math.floor(total / 3600);
-  const clock = `${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
-  return hours ? `${hours}:${clock}` : clock;
-}
-
-function tickBreakout() {
-  const round = breakout.state && breakout.state.round;
-  if (!round || round.status !== "open") return;
-  byId("breakout-time").textContent = t("cockpit_time_left", { time: breakoutRemaining() });
-}
-
-function renderBreakout() {
+function renderBreakout(serverTime) {
   const round = breakout.state && breakout.state.round;
   const open = Boolean(round && round.status === "open");
   const closed = Boolean(round && round.status === "closed");
@@ -164,17 +217,16 @@ function renderBreakout() {
   byId("breakouts-card").classList.toggle("is-active", Boolean(round));
   byId("breakout-cockpit").hidden = !open;
   byId("breakout-report").hidden = !closed;
-  if (!round) return;
-  breakout.endsAt = Date.parse(round.ends_at);
-  byId("breakout-round").textContent = `${t("cockpit_round_number", { number: round.number })} · ${open ? t("live") : t("closed")}`;
   byId("breakout-time").textContent = "";
-  tickBreakout();
+  if (open) breakout.clock.set(round.ends_at, serverTime);
+  else breakout.clock.stop();
+  if (!round) return;
+  byId("breakout-round").textContent = `${t("cockpit_round_number", { number: round.number })} · ${open ? t("live") : t("closed")}`;
 }
 
 function breakoutTimer(data) {
-  if (data.server_time) breakout.clockOffset = Date.parse(data.server_time) - Date.now();
-  breakout.endsAt = Date.parse(data.ends_at);
-  tickBreakout();
+  const round = breakout.state && breakout.state.round;
+  if (round && round.status === "open") breakout.clock.set(data.ends_at, data.server_time);
 }
 
 byId("close-button").addEventListener("click", () => act("close_question", {}));
@@ -185,32 +237,62 @@ byId("next-button").addEventListener("click", () => {
 byId("projector-answers").addEventListener("change", (event) =>
   act("show_answers_on_projector", { show: event.target.checked }),
 );
+for (const control of [byId("results-live"), byId("results-after-close"), byId("results-phones")]) {
+  control.addEventListener("change", sendVisibility);
+}
+
+// ---------------------------------------------------------------- the ad-hoc question
+
+// Formats whose options the moderator writes, one per line.
+const WITH_OPTIONS = new Set(["single", "multiple", "ranking"]);
+// The scale a quick rating runs on, the question itself rated.
+const QUICK_RATING = { scale_min: 1, scale_max: 5 };
+
+function adhocError(message) {
+  byId("adhoc-error").textContent = message;
+}
+
+function showAdhocOptions() {
+  byId("adhoc-options-field").hidden = !WITH_OPTIONS.has(byId("adhoc-format").value);
+}
+
+byId("adhoc-format").addEventListener("change", showAdhocOptions);
+showAdhocOptions();
+
 byId("adhoc-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const box = byId("adhoc-text");
+  const format = byId("adhoc-format").value;
+  const optionsBox = byId("adhoc-options");
+  box.setAttribute("aria-invalid", "false");
   if (!box.value.trim()) {
-    showError(t("empty"));
+    adhocError(t("empty"));
+    box.setAttribute("aria-invalid", "true");
+    box.focus();
     return;
   }
-  const reply = await act("open_question", { text: box.value });
-  if (reply.ok) box.value = "";
+  const payload = { text: box.value, format };
+  if (WITH_OPTIONS.has(format)) payload.options = optionsBox.value.split("\n").filter((line) => line.trim());
+  if (format === "rating") payload.settings = { ...QUICK_RATING };
+  const reply = await live.request("open_question", payload);
+  // The server says what is wrong (too few options, two the same…), next to the form.
+  adhocError(reply.ok ? "" : t("error", { message: reply.error }));
+  if (!reply.ok) return;
+  box.value = "";
+  optionsBox.value = "";
 });
 
-const live = connectLive({
+const live = connectStage(stage, {
   view: "console",
-  meeting: config.meeting,
-  onRefused: () => window.location.reload(),
   onSnapshot(snapshot) {
     state.meeting = snapshot.meeting;
     state.questions = snapshot.questions;
-    state.question = snapshot.question;
-    state.participants = snapshot.participants;
-    state.progress = snapshot.progress;
-    state.answers = new Map(snapshot.answers.map((a) => [a.id, a]));
+    stage.load(snapshot);
+    stage.participants = snapshot.participants;
     breakout.state = snapshot.breakout || null;
-    if (snapshot.server_time) breakout.clockOffset = Date.parse(snapshot.server_time) - Date.now();
+    floor.load(snapshot);
     render();
-    renderBreakout();
+    renderBreakout(snapshot.server_time);
     duplicatesSoon();
   },
   events: {
@@ -222,32 +304,16 @@ const live = connectLive({
         return;
       }
       questionChanged(data.question);
-      state.answers = new Map();
-      state.progress = data.progress || { question_id: data.question.id, answers: 0, answered: 0, participants: state.participants.length };
+      const progress = data.progress || { question_id: data.question.id, answers: 0, answered: 0, participants: stage.participants.length };
+      stage.load({ question: data.question, progress, answers: [] });
       render();
     },
     question_closed(data) {
       questionChanged(data.question);
       render();
     },
-    answer_changed(answer) {
-      if (state.question && answer.question_id === state.question.id) {
-        state.answers.set(answer.id, answer);
-        render();
-      }
-    },
-    answer_removed(answer) {
-      state.answers.delete(answer.id);
-      render();
-    },
-    progress(progress) {
-      if (state.question && progress.question_id === state.question.id) {
-        state.progress = progress;
-        render();
-      }
-    },
     participant_joined({ participant }) {
-      if (!state.participants.some((p) => p.id === participant.id)) state.participants.push(participant);
+      stage.join(participant);
       render();
       duplicatesSoon();
     },
@@ -257,10 +323,14 @@ const live = connectLive({
       state.meeting = meeting;
       render();
     },
+    question_updated({ question }) {
+      questionUpdated(question);
+      render();
+    },
     // A breakout round opened or closed, or report-back moved on.
     phase_changed: () => live.resync(),
     timer_changed: breakoutTimer,
     round_warning: breakoutTimer,
+    ...floor.events(),
   },
 });
-window.setInterval(tickBreakout, 1000);

@@ -6,9 +6,10 @@
 import { byId, el } from "./dom.js";
 import { t } from "./i18n.js";
 import { draftStore, newClientId } from "./outbox.js";
-import { RoundClock, formatRemaining, renderReport, renderWalls } from "./report.js";
+import { ENDING_MS, RoundClock, countdownState, formatRemaining } from "./countdown.js";
+import { renderReport, renderWalls } from "./report.js";
+import { BallotControl, isBallotFormat } from "./ballot.js";
 
-const WARNING_MS = 60 * 1000;
 // After the clock reaches zero the server closes the round within a second or two and says so;
 // if that word got lost, the phone asks once.
 const EXPIRY_RESYNC_MS = 5000;
@@ -132,11 +133,13 @@ export class Breakout {
     for (const panel of this.panels.values()) {
       panel.renderWall();
       panel.renderSummary();
+      panel.showBallot(group);
     }
   }
 
   resetGroup() {
     if (!this.panels.size && this.questionKey === null) return;
+    for (const panel of this.panels.values()) panel.unmount();
     this.panels = new Map();
     this.questionKey = null;
     this.answers = new Map();
@@ -182,6 +185,7 @@ export class Breakout {
     const questions = this.group.questions;
     const withTabs = questions.length > 1;
     this.questionKey = key;
+    for (const panel of this.panels.values()) panel.unmount();
     this.panels = new Map(questions.map((q, index) => [q.id, new Panel(this, q, index, withTabs)]));
     if (!this.panels.has(this.selected)) this.selected = questions.length ? questions[0].id : null;
     const tabs = byId("question-tabs");
@@ -228,13 +232,13 @@ export class Breakout {
     this.clock.set(endsAt, serverTime);
     const left = this.clock.remaining();
     const banner = byId("round-warning");
-    if (left > WARNING_MS) banner.hidden = true;
+    if (left > ENDING_MS) banner.hidden = true;
     else if (warning || (left > 0 && banner.hidden)) banner.hidden = false;
   }
 
   renderClock(ms) {
     byId("round-clock").textContent = ms > 0 ? formatRemaining(ms) : t("breakout_time_up");
-    byId("round-bar").classList.toggle("is-urgent", ms <= WARNING_MS);
+    byId("round-bar").classList.toggle("is-urgent", countdownState(ms) !== "running");
     const endsAt = this.state && this.state.round.ends_at;
     if (ms === 0 && this.roundOpen && this.expiryFor !== endsAt) {
       this.expiryFor = endsAt;
@@ -551,6 +555,22 @@ class Panel {
       this.tab.addEventListener("click", () => view.selectTab(this.questionId, false));
     }
 
+    // Choice, rating, ranking and word questions are answered by a ballot, not on the wall.
+    this.ballot = null;
+    if (isBallotFormat(question.format)) {
+      for (const part of [p.form, p.wallHeading, p.wall, p.wallEmpty]) part.hidden = true;
+      p.ballot.hidden = false;
+      this.ballot = new BallotControl(p.ballot, question, {
+        outbox: view.outbox,
+        flush: view.flush,
+        group: view.group.id,
+        open: true,
+        headingLevel: 3,
+        ballot: (view.group.my_ballots || {})[question.id] ?? null,
+        results: (view.group.results || {})[question.id] ?? null,
+      });
+    }
+
     this.draft = draftStore(`${view.prefix}:draft:group:${question.id}`);
     p.answer.value = this.draft.get();
     this.renderCount();
@@ -586,6 +606,17 @@ class Panel {
       store(this.summaryKey, null);
       p.summaryInput.focus();
     });
+  }
+
+  // The group's view from the server: this question's ballot and, when the group may see them, results.
+  showBallot(group) {
+    if (!this.ballot) return;
+    this.ballot.setBallot((group.my_ballots || {})[this.questionId] ?? null);
+    this.ballot.setResults((group.results || {})[this.questionId] ?? null);
+  }
+
+  unmount() {
+    if (this.ballot) this.ballot.unmount();
   }
 
   renderCount() {
@@ -660,7 +691,7 @@ class Panel {
         this.items.delete(key);
       }
     }
-    this.parts.wallEmpty.hidden = entries.length > 0;
+    this.parts.wallEmpty.hidden = entries.length > 0 || Boolean(this.ballot);
   }
 
   fill(item, entry) {

@@ -34,6 +34,14 @@ export class Outbox {
   }
 
   add(op) {
+    // A ballot is sent whole: a newer change to one replaces the change still waiting (its seq
+    // tells the server which is newer, should the replaced one be on its way already).
+    if (op.type === "ballot") {
+      this.ops = this.ops.filter((each) => !sameBallot(each, op));
+      this.ops.push(op);
+      this.save();
+      return;
+    }
     // An edit or delete of an answer still waiting to be sent folds into that answer.
     const pending = this.ops.find((each) => each.type === "submit" && each.client_id === op.client_id);
     if (pending && op.type === "edit") pending.text = op.text;
@@ -61,7 +69,8 @@ export class Outbox {
           await new Promise((resolve) => setTimeout(resolve, reply.retry_after * 1000));
           continue;
         }
-        this.ops.shift();
+        // By identity, not position: a ballot may have been replaced while this one was on its way.
+        this.ops = this.ops.filter((each) => each !== op);
         this.save();
         onReply(op, reply);
       }
@@ -69,6 +78,12 @@ export class Outbox {
       this.sending = false;
     }
   }
+}
+
+// The same ballot: one question, in the same group (or both in the plenary).
+function sameBallot(one, other) {
+  const sameGroup = (one.group ?? null) === (other.group ?? null);
+  return one.type === "ballot" && one.question_id === other.question_id && sameGroup;
 }
 
 export function draftStore(key) {

@@ -5,6 +5,15 @@ import { byId, el } from "./dom.js";
 import { pageConfig, t } from "./i18n.js";
 import { Outbox, draftStore, newClientId } from "./outbox.js";
 import { Breakout } from "./group.js";
+import {
+  BALLOT_FORMATS,
+  ballotRequest,
+  deliverBallot,
+  deliverBallotReply,
+  deliverResults,
+  mountPlenaryBallot,
+} from "./ballot.js";
+import { FLOOR_EVENTS, deliverFloorReply, floorRequest, mountPlenaryFloor } from "./floor.js";
 
 const config = pageConfig();
 const storagePrefix = `facilitator:${config.meeting}:${config.participant}`;
@@ -15,6 +24,31 @@ const state = { question: null, answers: new Map(), maxLength: 2000, editing: nu
 const form = byId("answer-form");
 const textarea = byId("answer-text");
 let draft = null;
+
+// How the current question is answered, by its format. Open questions: the answer box and the list
+// of one's answers. Any format listed here mounts its own control into #format-control instead:
+// mount(container, question, {outbox, flush, request, snapshot}) returns the control, which has
+// update(question) (opened, closed), snapshot(snapshot) (every (re)connect) and unmount().
+const FORMAT_CONTROLS = new Map(BALLOT_FORMATS.map((format) => [format, mountPlenaryBallot]));
+FORMAT_CONTROLS.set("floor", mountPlenaryFloor);
+const formatControl = { key: null, control: null };
+let lastSnapshot = null;
+
+function mountFormatControl() {
+  const question = state.question;
+  const mount = question ? FORMAT_CONTROLS.get(question.format) : undefined;
+  const key = mount ? `${question.id}:${question.format}` : null;
+  const container = byId("format-control");
+  if (key !== formatControl.key) {
+    if (formatControl.control) formatControl.control.unmount();
+    const context = { outbox, flush, request: (event, payload) => live.request(event, payload), snapshot: lastSnapshot };
+    formatControl.control = mount ? mount(container, question, context) : null;
+    formatControl.key = key;
+  } else if (formatControl.control) {
+    formatControl.control.update(question);
+  }
+  container.hidden = !formatControl.control;
+}
 
 function isOpen() {
   return state.question && state.question.status === "open";
@@ -84,7 +118,8 @@ function render() {
   const closedNote = byId("question-state");
   closedNote.hidden = isOpen();
   closedNote.textContent = isOpen() ? "" : t("question_closed");
-  form.hidden = !isOpen();
+  form.hidden = !isOpen() || Boolean(formatControl.control);
+  byId("open-answers").hidden = Boolean(formatControl.control);
   const answers = visibleAnswers();
   byId("my-answers").replaceChildren(...answers.map(answerItem));
   byId("no-answers").hidden = answers.length > 0;
@@ -98,6 +133,7 @@ function showQuestion(question, { keepAnswers = false } = {}) {
     state.editing = null;
     setDraftFor(question);
   }
+  mountFormatControl();
   render();
   if (changed && question) byId("question-text").focus();
 }
@@ -111,6 +147,16 @@ function reportUndelivered(op, reply) {
 }
 
 function onReply(op, reply) {
+  if (op.type === "floor") {
+    if (!deliverFloorReply(op, reply) && !reply.ok) reportUndelivered(op, reply);
+    return;
+  }
+  if (op.type === "ballot") {
+    // The control of that question shows what became of it; a refusal for a question no longer
+    // shown is reported like a late answer.
+    if (!deliverBallotReply(op, reply) && !reply.ok) reportUndelivered(op, reply);
+    return;
+  }
   if (!reply.ok) reportUndelivered(op, reply);
   if (op.group) {
     breakout.onReply(op, reply);
@@ -126,6 +172,8 @@ function onReply(op, reply) {
 
 function flush() {
   const send = (op) => {
+    if (op.type === "ballot") return live.request(...ballotRequest(op));
+    if (op.type === "floor") return live.request(...floorRequest(op));
     const { type, group, ...payload } = op;
     // Written for a group wall: if the round has ended, the server says so instead of
     // taking it as a plenary answer.
@@ -201,10 +249,12 @@ const live = connectLive({
   meeting: config.meeting,
   onRefused: () => window.location.assign(config.joinUrl),
   onSnapshot(snapshot) {
+    lastSnapshot = snapshot;
     state.maxLength = snapshot.limits.answer;
     state.answers = new Map(snapshot.my_answers.map((a) => [a.client_id, a]));
     breakout.show(snapshot.breakout, snapshot.server_time);
     showQuestion(snapshot.question, { keepAnswers: true });
+    if (formatControl.control) formatControl.control.snapshot(snapshot);
     render();
     flush();
   },
@@ -225,6 +275,9 @@ const live = connectLive({
       state.answers.delete(answer.client_id);
       render();
     },
+    results: (data) => deliverResults(data),
+    my_ballot_changed: (ballot) => deliverBallot(ballot),
+    ...FLOOR_EVENTS,
     // Breakout rounds: a change of phase or of group is read back from the server whole.
     phase_changed: () => live.resync(),
     group_changed: () => live.resync(),

@@ -1,34 +1,50 @@
 // The wall: the QR code in the lobby, then the live question and, if chosen, its answers;
 // during a breakout round its clock, and at report-back what the group found.
-import { connectLive } from "./live.js";
+import { ENDING_MS, RoundClock, countdownState, formatRemaining } from "./countdown.js";
 import { byId, el } from "./dom.js";
-import { pageConfig, t } from "./i18n.js";
-import { RoundClock, formatRemaining, renderReport } from "./report.js";
+import { t } from "./i18n.js";
+import { renderReport } from "./report.js";
+import { Stage, answerItem, connectStage, refitResults, showResults, wallResults } from "./stage.js";
+import { FloorProjector } from "./floor-screens.js";
 
-const WARNING_MS = 60 * 1000;
-const config = pageConfig();
 const state = {
-  question: null,
-  answers: new Map(),
-  participants: [], // by name where answers are attributed; empty in an anonymous meeting
   participantCount: 0,
-  progress: null,
   showAnswers: false,
   breakout: null, // snapshot.breakout, as wall_state made it
   messages: [], // newest first
 };
+// Its participants are listed by name where answers are attributed; none in an anonymous meeting.
+// A hidden answer leaves the wall.
+const stage = new Stage({ onChange: render, shows: (answer) => !answer.hidden });
+// Questions from the floor: the most voted, or the one the moderator spotlights, in big type.
+const floor = new FloorProjector({ resync: () => live.resync() });
 const clock = new RoundClock((ms) => {
   byId("round-clock").textContent = ms > 0 ? formatRemaining(ms) : t("breakout_time_up");
-  byId("round-stage").classList.toggle("is-urgent", ms <= WARNING_MS);
+  byId("round-stage").classList.toggle("is-urgent", countdownState(ms) !== "running");
 });
 let shownReport = null;
 
 // A running round fills the wall; after it, the report-back does until the moderator ends it.
-function stage() {
+function currentScreen() {
   const breakout = state.breakout;
   if (breakout && breakout.round.status === "open") return "round";
   if (breakout && breakout.report) return "report";
-  return state.question && state.question.status === "open" ? "question" : "lobby";
+  if (stage.question && stage.question.status === "open") return "question";
+  // A closed choice, rating, ranking or word question keeps its results on the wall (shown only
+  // now, if the moderator chose "after closing") until the next question.
+  return stage.isBallot() && stage.results ? "question" : "lobby";
+}
+
+// The chart in big type, or why it is not there yet; the line of who answered stays above it.
+function renderResultsStage(question) {
+  const ballot = stage.isBallot();
+  byId("question-stage").classList.toggle("is-ballot", ballot);
+  const wall = ballot ? wallResults(question, state.showAnswers) : "off";
+  byId("results-later").hidden = wall !== "after_close";
+  // The rule decides at once: results the server has not yet taken back never show meanwhile.
+  const results = wall === "shown" ? stage.results : null;
+  byId("results-stage").hidden = !results;
+  showResults(byId("results-stage"), results, { big: true, fit: true });
 }
 
 function renderRound() {
@@ -44,20 +60,21 @@ function renderReportStage() {
   const report = state.breakout.report;
   if (report === shownReport) return;
   shownReport = report;
-  byId("report-content").replaceChildren(renderReport(report, { headingLevel: 1 }));
+  byId("report-content").replaceChildren(renderReport(report, { headingLevel: 1, big: true }));
 }
 
 function setTime(endsAt, serverTime, warning) {
   clock.set(endsAt, serverTime);
   const left = clock.remaining();
   const banner = byId("round-warning");
-  if (left > WARNING_MS) banner.hidden = true;
+  if (left > ENDING_MS) banner.hidden = true;
   else if (warning || left > 0) banner.hidden = false;
 }
 
 function render() {
-  const question = state.question;
-  const current = stage();
+  floor.render(stage.question);
+  const question = stage.question;
+  const current = currentScreen();
   const asking = current === "question";
   byId("lobby").hidden = current !== "lobby";
   byId("question-stage").hidden = !asking;
@@ -67,31 +84,18 @@ function render() {
   if (current === "report") renderReportStage();
   byId("participant-count").textContent = t("participants_count", { count: state.participantCount });
   byId("people").replaceChildren(
-    ...state.participants.map((p) => el("li", { dir: "auto", text: p.display_name || p.country || "—" })),
+    ...stage.participants.map((p) => el("li", { dir: "auto", text: p.display_name || p.country || "—" })),
   );
   if (!asking) return;
   byId("question-text").textContent = question.text;
-  const progress = state.progress;
-  byId("progress").textContent = progress
-    ? t("answered_count", { answered: progress.answered, total: progress.participants })
-    : "";
-  const answers = state.showAnswers ? [...state.answers.values()].sort((a, b) => a.id - b.id) : [];
-  byId("answers").replaceChildren(
-    ...answers.map((a) =>
-      el(
-        "li",
-        {},
-        el("p", { class: "answer-text", dir: "auto", text: a.text }),
-        a.author ? el("p", { class: "answer-meta", dir: "auto", text: a.author }) : null,
-      ),
-    ),
-  );
+  byId("progress").textContent = stage.answeredLine();
+  renderResultsStage(question);
+  const answers = state.showAnswers ? stage.sortedAnswers() : [];
+  byId("answers").replaceChildren(...answers.map((a) => answerItem(a, a.author ? [a.author] : [])));
 }
 
 function applyStage(data) {
-  state.question = data.question;
-  state.progress = data.progress;
-  state.answers = new Map((data.answers || []).map((a) => [a.id, a]));
+  stage.load(data);
   render();
 }
 
@@ -118,13 +122,12 @@ function onTimer(data, warning) {
   setTime(data.ends_at, data.server_time, warning);
 }
 
-const live = connectLive({
+const live = connectStage(stage, {
   view: "projector",
-  meeting: config.meeting,
-  onRefused: () => window.location.reload(),
   onSnapshot(snapshot) {
+    floor.load(snapshot);
     state.showAnswers = snapshot.meeting.projector_shows_answers;
-    state.participants = snapshot.participants;
+    stage.participants = snapshot.participants;
     state.participantCount = snapshot.participant_count ?? snapshot.participants.length;
     applyBreakout(snapshot.breakout, snapshot.server_time);
     applyStage(snapshot);
@@ -136,33 +139,26 @@ const live = connectLive({
     message_broadcast(message) {
       if (message.group_id !== null || state.messages.some((m) => m.id === message.id)) return;
       state.messages = [message, ...state.messages];
-      if (stage() === "round") renderRound();
+      if (currentScreen() === "round") renderRound();
     },
     question_opened: applyStage,
     question_closed: applyStage,
-    answer_changed(answer) {
-      if (state.question && answer.question_id === state.question.id && !answer.hidden) {
-        state.answers.set(answer.id, answer);
-        render();
-      }
-    },
-    answer_removed(answer) {
-      state.answers.delete(answer.id);
-      render();
-    },
-    progress(progress) {
-      if (state.question && progress.question_id === state.question.id) {
-        state.progress = progress;
-        render();
-      }
-    },
+    ...floor.events(),
     participant_joined({ participant, participant_count: count }) {
-      if (participant && !state.participants.some((p) => p.id === participant.id)) {
-        state.participants.push(participant);
-        state.participantCount = state.participants.length;
-      }
+      if (stage.join(participant)) state.participantCount = stage.participants.length;
       if (typeof count === "number") state.participantCount = count;
       render();
     },
   },
+});
+
+// A window made larger or smaller (the wall's resolution changed): the chart fits it again.
+let refitting = false;
+window.addEventListener("resize", () => {
+  if (refitting) return;
+  refitting = true;
+  window.requestAnimationFrame(() => {
+    refitting = false;
+    refitResults(byId("results-stage"));
+  });
 });

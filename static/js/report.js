@@ -1,51 +1,8 @@
-// Breakout rounds as both the phone and the projector show them: the round's clock and
-// the results read out at report-back.
+// Breakout rounds as both the phone and the projector show them: the results read out at
+// report-back and every group's wall once it is opened to everyone.
+import { drawResults } from "./results.js";
 import { el } from "./dom.js";
 import { t } from "./i18n.js";
-
-// The round's countdown, corrected for the difference between this device's clock and the
-// server's: remaining = ends_at - (now + (server_time - local time at receipt)).
-// One interval per page, whatever happens to the round.
-export class RoundClock {
-  constructor(onTick) {
-    this.onTick = onTick;
-    this.endsAt = null;
-    this.offset = 0;
-    this.timer = null;
-  }
-
-  set(endsAt, serverTime) {
-    this.endsAt = endsAt ? Date.parse(endsAt) : null;
-    if (serverTime) this.offset = Date.parse(serverTime) - Date.now();
-    if (this.endsAt === null) {
-      this.stop();
-      return;
-    }
-    if (this.timer === null) this.timer = setInterval(() => this.tick(), 1000);
-    this.tick();
-  }
-
-  stop() {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    this.endsAt = null;
-  }
-
-  remaining() {
-    return this.endsAt === null ? null : Math.max(0, this.endsAt - (Date.now() + this.offset));
-  }
-
-  tick() {
-    if (this.endsAt !== null) this.onTick(this.remaining());
-  }
-}
-
-// 754000 ms → "12:34"; minutes go past 59 for long rounds ("90:00").
-export function formatRemaining(ms) {
-  const seconds = Math.ceil(ms / 1000);
-  const minutes = Math.floor(seconds / 60);
-  return `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
-}
 
 function summaryBlock(text) {
   return text
@@ -73,8 +30,16 @@ export function answerEntry(answer, { votes = true } = {}) {
   );
 }
 
-// One group's report-back: for each of its questions the summary and the most supported answers.
-export function renderReport(report, { headingLevel = 2 } = {}) {
+function resultsBlock(results, big) {
+  if (!results) return null;
+  const box = el("div", { class: "report-results" });
+  drawResults(box, results, { big });
+  return box;
+}
+
+// One group's report-back: for each of its questions the summary, the group's results of a
+// choice, rating, ranking or word-cloud question, and the most supported answers.
+export function renderReport(report, { headingLevel = 2, big = false } = {}) {
   const sub = `h${headingLevel + 1}`;
   const questions = el("div", { class: "report-questions" });
   for (const question of report.questions) {
@@ -86,6 +51,7 @@ export function renderReport(report, { headingLevel = 2 } = {}) {
         el(sub, { class: "question-text", dir: "auto", text: question.text }),
         el("p", { class: "report-label", text: t("breakout_summary") }),
         summaryBlock(question.summary),
+        resultsBlock(question.results, big),
         top.length ? el("p", { class: "report-label", text: t("breakout_top_answers") }) : null,
         top.length ? el("ol", { class: "answers top-answers" }, ...top.map((a) => answerEntry(a))) : null,
       ),

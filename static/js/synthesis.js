@@ -6,6 +6,7 @@
 // Changes come in bursts while a room writes, so a question is fetched at most once a second, and
 // never while someone is typing a theme's new name in it.
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { renderResults } from "./charts.js";
 import { byId, el } from "./dom.js";
 import { pageConfig, t } from "./i18n.js";
 
@@ -24,6 +25,10 @@ const state = {
 };
 // A long theme shows its first answers; the rest are one click away.
 const ANSWERS_SHOWN = 5;
+// Projector mode: the questions from the floor a wall can show in large type.
+const STAGE_FLOOR_ITEMS = 6;
+// Charts measure their container, so they are drawn once their section is on the page.
+const undrawn = new Map(); // chart container -> results
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 
@@ -147,6 +152,13 @@ function count(noun, number) {
 }
 
 function overview(question) {
+  if (question.floor) return question.floor.length ? count("floor", question.floor.length) : t("no_floor");
+  if (isBallot(question)) {
+    if (!question.respondents) return t("no_responses");
+    const responses = count("respondents", question.respondents);
+    if (!question.group_count) return t("overview_plenary", { answers: responses });
+    return t("overview", { answers: responses, groups: count("groups", question.group_count) });
+  }
   if (!question.answer_count) return t("no_answers");
   const answers = count("answers", question.answer_count);
   if (!question.group_count) return t("overview_plenary", { answers });
@@ -184,6 +196,59 @@ function selectOf(label, options) {
   select.append(el("option", { value: "", text: label }));
   for (const [value, text] of options) select.append(el("option", { value, text }));
   return select;
+}
+
+// ---------------------------------------------------------------- results and the floor
+
+const BALLOT_FORMATS = ["single", "multiple", "rating", "ranking", "words"];
+
+function isBallot(question) {
+  return BALLOT_FORMATS.includes(question.format);
+}
+
+// (where, results): the plenary first, then each group the reader may see.
+function places(question) {
+  const all = question.results ? [[t("plenary"), question.results]] : [];
+  return all.concat(question.group_results.map((entry) => [entry.group, entry.results]));
+}
+
+function chartSlot(results) {
+  const slot = el("div", { class: "results-chart" });
+  undrawn.set(slot, results);
+  return slot;
+}
+
+function drawCharts() {
+  for (const [slot, results] of undrawn) {
+    if (slot.isConnected) renderResults(slot, results, { big: Boolean(config.projector) });
+  }
+  undrawn.clear();
+}
+
+function resultsBlock(question, headingLevel) {
+  const shown = places(question);
+  const block = el("div", { class: shown.length > 1 ? "results-places several" : "results-places" });
+  for (const [name, results] of shown) {
+    block.append(el("div", { class: "results-place" },
+      shown.length > 1 ? el(headingLevel, { class: "results-place-name", dir: "auto", text: name }) : null,
+      chartSlot(results)));
+  }
+  if (!shown.length && !question.results_withheld) block.append(el("p", { class: "hint", text: t("no_responses") }));
+  if (question.results_withheld) block.append(el("p", { class: "hint", text: t("results_withheld") }));
+  return block;
+}
+
+function floorList(items, itemClass = "floor-item") {
+  if (!items.length) return el("p", { class: "hint", text: t("no_floor") });
+  return el("ol", { class: "answers floor-list" }, ...items.map((item) => el(
+    "li",
+    { class: item.answered ? `${itemClass} answered` : itemClass },
+    el("p", { class: "answer-text", dir: "auto", text: item.text }),
+    el("p", { class: "answer-meta" },
+      [item.author, count("votes", item.votes)].filter(Boolean).join(" · "),
+      item.answered ? " " : null,
+      item.answered ? el("span", { class: "badge badge-answered", text: t("answered") }) : null),
+  )));
 }
 
 // ---------------------------------------------------------------- curation
@@ -311,6 +376,15 @@ function questionSection(question) {
     el("h2", { id: headingId }, el("span", { class: "eyebrow", text: questionTitle(question) }), el("span", { class: "question-text", dir: "auto", text: question.text })),
     el("p", { class: "answer-meta", text: overview(question) }),
   );
+  if (question.floor) {
+    section.append(el("h3", { text: t("floor_heading") }), floorList(question.floor));
+    return section;
+  }
+  if (isBallot(question)) {
+    section.append(el("h3", { text: t("results") }), resultsBlock(question, "h4"));
+    if (question.summaries.length) section.append(el("h3", { text: t("summaries") }), ...summaryBlocks(question));
+    return section;
+  }
   if (visible.length) {
     section.append(el("h3", { text: t("themes") }), ...visible.map((theme) => themeCard(question, theme)));
   }
@@ -322,12 +396,7 @@ function questionSection(question) {
   }
   section.append(el("h3", { text: t("summaries") }));
   if (question.summaries.length) {
-    for (const summary of question.summaries) {
-      section.append(el("div", { class: "summary" },
-        el("h4", { dir: "auto", text: summary.group }),
-        summary.rapporteur ? el("p", { class: "answer-meta", text: t("rapporteur", { name: summary.rapporteur }) }) : null,
-        el("p", { class: "summary-text", dir: "auto", text: summary.text })));
-    }
+    section.append(...summaryBlocks(question));
   } else {
     section.append(el("p", { class: "hint", text: t("no_summaries") }));
   }
@@ -338,12 +407,20 @@ function questionSection(question) {
   return section;
 }
 
+function summaryBlocks(question) {
+  return question.summaries.map((summary) => el("div", { class: "summary" },
+    el("h4", { dir: "auto", text: summary.group }),
+    summary.rapporteur ? el("p", { class: "answer-meta", text: t("rapporteur", { name: summary.rapporteur }) }) : null,
+    el("p", { class: "summary-text", dir: "auto", text: summary.text })));
+}
+
 function renderQuestion(question) {
   const container = byId("questions");
   const fresh = questionSection(question);
   const current = byId(`question-${question.id}`);
   if (current) current.replaceWith(fresh);
   else container.append(fresh);
+  drawCharts();
   renderIndex();
 }
 
@@ -360,6 +437,7 @@ function renderAll() {
     return;
   }
   byId("questions").replaceChildren(...state.questions.map(questionSection));
+  drawCharts();
   renderIndex();
 }
 
@@ -388,11 +466,15 @@ function renderStage() {
     return;
   }
   const themes = question.themes.filter((theme) => !theme.hidden);
+  let body = themes.length ? el("ol", { class: "stage-themes" }, ...themes.map(stageTheme)) : null;
+  if (question.floor) body = floorList(question.floor.slice(0, STAGE_FLOOR_ITEMS), "stage-floor-item");
+  else if (isBallot(question)) body = resultsBlock(question, "h2");
   byId("questions").replaceChildren(
     el("h1", { class: "question-text", dir: "auto" }, el("span", { class: "stage-number", text: questionTitle(question) }), " ", question.text),
     el("p", { class: "count", text: overview(question) }),
-    themes.length ? el("ol", { class: "stage-themes" }, ...themes.map(stageTheme)) : null,
+    body,
   );
+  drawCharts();
 }
 
 function move(step) {
