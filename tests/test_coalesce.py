@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from facilitator.coalesce import once_soon
+from facilitator.realtime.coalesce import once_soon
 
 
 def wait_for(condition, seconds: float = 5.0) -> None:

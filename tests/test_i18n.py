@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from facilitator import create_app
-from facilitator.i18n import JS_MESSAGES
+from facilitator.i18n import JS_MESSAGES, MODERATOR_JS_MESSAGES
 from tests.conftest import config_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +47,14 @@ def test_browser_scripts_get_translated_messages(client):
     assert '"send": "Envoyer"' in page
 
 
+def test_phones_do_not_download_what_only_moderators_read(client):
+    phone_page = client.get("/").get_data(as_text=True)  # the join page, as a phone opens it
+    login_page = client.get("/login").get_data(as_text=True)  # a moderator's page
+    only_moderators = next(iter(MODERATOR_JS_MESSAGES))
+    assert f'"{only_moderators}"' not in phone_page and '"send"' in phone_page
+    assert f'"{only_moderators}"' in login_page
+
+
 def test_french_catalogue_is_complete_and_current(tmp_path):
     """Extracting the messages again finds nothing the French catalogue lacks."""
     template = tmp_path / "messages.pot"
@@ -79,4 +87,5 @@ def test_french_catalogue_is_complete_and_current(tmp_path):
     assert missing == [], f"untranslated in French: {missing[:20]}"
     fuzzy = sorted(str(m.id) for m in french if m.id and m.fuzzy)
     assert fuzzy == [], f"fuzzy French entries: {fuzzy[:20]}"
-    assert {str(message) for message in JS_MESSAGES.values()} <= {str(m) for m in extracted}
+    scripts = {**JS_MESSAGES, **MODERATOR_JS_MESSAGES}
+    assert {str(message) for message in scripts.values()} <= {str(m) for m in extracted}

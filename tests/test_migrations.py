@@ -74,11 +74,12 @@ def test_migrations_match_models_on_postgres(postgres_url):
 def test_live_questions_on_postgres(postgres_url, tmp_path):
     """The domain works the same on PostgreSQL: answers, resends and the unique constraint."""
     from facilitator.accounts.cli import create_moderator
+    from facilitator.answers.models import Answer
+    from facilitator.answers.queries import progress
     from facilitator.joining import service as joining
-    from facilitator.live import service as live
-    from facilitator.live.models import Answer
     from facilitator.meetings import service as meetings
     from facilitator.meetings.design import MeetingDesign
+    from facilitator.plenary import service as live
 
     app = create_app(config_for(postgres_url) | {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
@@ -95,7 +96,7 @@ def test_live_questions_on_postgres(postgres_url, tmp_path):
         again, created_again = live.submit_answer(person, question.id, "pg-answer-1", "مرحبا — hello", 2000)
         assert created and not created_again and again.id == first.id
         assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 1
-        assert live.progress(question) == {
+        assert progress(question) == {
             "question_id": question.id,
             "answers": 1,
             "answered": 1,

@@ -14,17 +14,17 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from facilitator.answers.models import Answer
 from facilitator.breakouts import planning
 from facilitator.breakouts import service as breakouts
 from facilitator.extensions import db
-from facilitator.live.models import Answer
 from facilitator.meetings.models import Meeting
 from tests.conftest import log_in, phone_browser, socket_for
 
 BUDGET = {
-    "phone connect": 5,
+    "phone connect": 6,  # the current question carries its options
     "submit_answer": 5,
-    "open_question": 9,
+    "open_question": 10,  # one more since questions carry their options
     "phone connect in a group": 14,
     "wall answer": 6,
     "vote": 6,

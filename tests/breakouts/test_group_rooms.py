@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from facilitator.breakouts import clock
+from facilitator.breakouts.group_rooms import GROUP_ROOM_KEY
 from facilitator.breakouts.models import BreakoutRound
 from facilitator.extensions import db, socketio
-from facilitator.live.events import GROUP_ROOM_KEY
-from facilitator.rooms import group_room
+from facilitator.realtime.rooms import group_room
 from tests.breakouts.test_rounds import ack, breakout, open_round  # noqa: F401  (breakout is a fixture)
 from tests.conftest import forget, phone_browser, received, socket_for
 

@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from facilitator.answers.models import Answer, Vote
 from facilitator.breakouts import clock, planning
 from facilitator.breakouts import service as breakouts
-from facilitator.breakouts.models import BreakoutRound, GroupMember, GroupSummary, Vote
+from facilitator.breakouts.models import BreakoutRound, GroupMember, GroupSummary
 from facilitator.extensions import db
 from facilitator.joining import service as joining
 from facilitator.joining.identity import new_token
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
 from facilitator.meetings.models import Meeting
 from facilitator.timeutil import utcnow
 from tests.conftest import Phone, forget, log_in, phone_browser, received, socket_for
@@ -270,11 +270,17 @@ def test_round_timer_survives_a_restart(app, make_meeting):
 
 def test_report_back_and_published_walls(breakout):
     world, round_id, cockpit, phones, (group_a, members_a), (group_b, members_b) = breakout
-    ack(
+    supported = ack(
         phones[members_a[0]],
         "submit_answer",
         {"question_id": world.question_ids[0], "client_id": "rep-000001", "text": "A1"},
+    )["answer"]["id"]
+    ack(
+        phones[members_a[0]],
+        "submit_answer",
+        {"question_id": world.question_ids[0], "client_id": "rep-000002", "text": "Nobody's pick"},
     )
+    assert ack(phones[members_a[1]], "vote", {"answer_id": supported, "supported": True})["ok"]
     ack(phones[members_a[0]], "volunteer")
     ack(
         phones[members_a[0]],
@@ -287,6 +293,7 @@ def test_report_back_and_published_walls(breakout):
     report = ack(phones[members_b[0]], "sync")["snapshot"]["breakout"]["report"]
     assert report["group"]["id"] == group_a
     assert report["questions"][0]["summary"] == "A summary"
+    # The same rule as the synthesis and the report: only what someone supported.
     assert [a["text"] for a in report["questions"][0]["top_answers"]] == ["A1"]
     assert ack(phones[members_b[0]], "sync")["snapshot"]["breakout"]["walls"] is None
     assert ack(cockpit, "publish_walls", {"published": True})["ok"]
@@ -410,7 +417,7 @@ def test_group_answer_after_the_round_is_refused_not_taken_for_plenary(breakout)
     ack(cockpit, "close_round")
     ack(cockpit, "end_report_back")
     meeting = db.session.get(Meeting, world.meeting_id)
-    from facilitator.live import service as live
+    from facilitator.plenary import service as live
 
     live.open_question(meeting, meeting.guiding_questions[0])
     db.session.commit()

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import pytest
 
+from facilitator.answers import service as answers_service
 from facilitator.breakouts import planning
 from facilitator.breakouts import service as breakouts
 from facilitator.breakouts.models import BreakoutGroup
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live import service as live
 from facilitator.meetings.models import Meeting
+from facilitator.plenary import service as live
 
 MAX = 2000
 
@@ -59,7 +60,8 @@ def hold_meeting(make_meeting, attribution: str = "named", *, extra_answers: dic
     answer_ids: dict[str, int] = {}
 
     def post(person, question_id, client_id, text, group=None):
-        answer, _ = live.submit_answer(person, question_id, client_id, text, MAX, group=group)
+        # During the round, the answer goes on the wall of the group the person is in.
+        answer, _ = live.submit_answer(person, question_id, client_id, text, MAX)
         db.session.flush()
         answer_ids[text] = answer.id
         return answer
@@ -107,8 +109,8 @@ def hold_meeting(make_meeting, attribution: str = "named", *, extra_answers: dic
     breakouts.save_summary(second, q1, "Solar pumping where the grid is far.", 0, MAX)
     db.session.commit()
 
-    live.set_answer_hidden(meeting, hidden.id, True)
-    live.delete_answer(a[2], deleted.client_id)
+    answers_service.set_answer_hidden(meeting, hidden.id, True)
+    answers_service.delete_answer(answers_service.own_answer(a[2], deleted.client_id))
     db.session.commit()
     breakouts.close_round(round_.id)
     db.session.commit()
@@ -133,3 +135,14 @@ def held(make_meeting):
 
 def group(group_id: int) -> BreakoutGroup:
     return db.session.get(BreakoutGroup, group_id)
+
+
+@pytest.fixture
+def ballot_meeting(make_meeting):
+    """A meeting held with every question format (tests/exports/ballot_meeting.py)."""
+    from tests.exports.ballot_meeting import hold_ballot_meeting
+
+    def make(attribution: str = "named"):
+        return hold_ballot_meeting(make_meeting, attribution)
+
+    return make

@@ -97,7 +97,7 @@ def tiny_report(text: str, *, attribution: str = "named") -> Report:
         starts_at=None,
         attribution=attribution,
         author_fields=("name", "country", "organisation"),
-        participation=Participation(1, 1, 1, 1, 1, [Count(text, 1)], [Count(text, 1)]),
+        participation=Participation(1, 1, 1, 0, 0, 1, 1, [Count(text, 1)], [Count(text, 1)]),
         questions=[question],
         generated_at=moment,
     )

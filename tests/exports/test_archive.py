@@ -40,7 +40,7 @@ def test_archive_holds_the_whole_meeting(held):
     data = to_json(
         build_report(h.meeting(), themes_for=lambda q, a: themes if q.id == h.question_ids[0] else [])
     )
-    assert data["format"] == "facilitator.meeting-archive" and data["version"] == 1
+    assert data["format"] == "facilitator.meeting-archive" and data["version"] == 2
     assert data["design"]["attribution"] == "named" and len(data["design"]["questions"]) == 4
     assert [q["kind"] for q in data["design"]["questions"]] == ["guiding", "guiding", "guiding", "adhoc"]
     assert len(data["participants"]) == 6 and data["participants"][0]["display_name"] == "Amina Diallo"
@@ -144,7 +144,8 @@ def breaks(path: str, value):
 
 MALFORMED = [
     (breaks("format", "facilitator.meeting-design"), "not a Facilitator meeting archive"),
-    (breaks("version", 2), "newer Facilitator"),
+    (breaks("version", 3), "newer Facilitator"),
+    (breaks("version", 0), "must be one of 1, 2"),
     (breaks("version", True), "whole number"),
     (breaks("design.title", KeyError), 'no "title"'),
     (breaks("design.attribution", "secret"), "attribution"),

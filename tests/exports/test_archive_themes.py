@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from facilitator.answers.models import Answer
 from facilitator.exports.archive import ArchiveError, import_archive, to_json
 from facilitator.exports.report import build_report
 from facilitator.extensions import db
-from facilitator.live.models import Answer
 from facilitator.meetings.models import Question
 from facilitator.synthesis.models import SynthesisTheme, ThemeAnswer
 from facilitator.synthesis.report import curated_themes
@@ -44,7 +44,7 @@ def stored_themes(meeting_id: int) -> list[tuple[str, set[str], set[str]]]:
 
 def test_each_theme_says_whether_it_is_shared_and_which_quotes_are_pinned(archived):
     _, data = archived
-    assert data["version"] == 1
+    assert data["version"] == 2
     ids = {a["text"]: a["id"] for a in data["answers"]}
     assert [(t["question"], t["label"], t["shared"], t["pinned"]) for t in data["themes"]] == [
         ("q1", "Community voice", False, []),

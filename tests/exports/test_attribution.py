@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from facilitator.answers.payloads import author_label
 from facilitator.exports.archive import to_json
 from facilitator.exports.report import AUTHOR_FIELDS, build_report
-from facilitator.exports.tabular import BASE_COLUMNS, to_csv
+from facilitator.exports.tabular import BASE_COLUMNS, RESULT_COLUMNS, to_csv
 from facilitator.joining.models import Participant
-from facilitator.live.payloads import author_label
 from facilitator.meetings.models import Meeting
 from tests.exports.conftest import DELETED_TEXT, HIDDEN_TEXT, PEOPLE
 from tests.exports.helpers import FORMATS, exported
@@ -63,7 +63,7 @@ def test_hidden_and_deleted_answers_appear_nowhere(held, fmt, attribution):
 def test_csv_author_columns_exist_only_where_the_rule_allows(held, attribution, author_columns):
     meeting = held(attribution).meeting()
     rows = list(csv.reader(io.StringIO(to_csv(build_report(meeting)))))
-    assert tuple(rows[0]) == BASE_COLUMNS + author_columns
+    assert tuple(rows[0]) == BASE_COLUMNS + author_columns + RESULT_COLUMNS
     assert all(len(row) == len(rows[0]) for row in rows)
 
 

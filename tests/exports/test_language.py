@@ -12,7 +12,7 @@ from flask_babel import force_locale, get_locale
 from facilitator.exports.docx import to_docx
 from facilitator.exports.markdown import to_markdown
 from facilitator.exports.report import build_report
-from facilitator.exports.tabular import BASE_COLUMNS, to_csv
+from facilitator.exports.tabular import BASE_COLUMNS, RESULT_COLUMNS, to_csv
 from facilitator.extensions import db
 from tests.conftest import log_in
 from tests.exports.helpers import curated_themes_for
@@ -80,7 +80,7 @@ def test_word_report_in_french(held):
     assert texts[-1] == "Exporté le 28 novembre 2026 à 17:02 UTC."
     assert "Community voice — 0 soutien · soulevé par Group 1 · 1 réponse" in texts
     assert document.tables[0].rows[0].cells[1].text == "Nombre"
-    assert document.tables[0].rows[2].cells[0].text == "Participants ayant rédigé au moins une réponse"
+    assert document.tables[0].rows[2].cells[0].text == "Participants ayant répondu, voté ou posé une question"
     # Word checks the spelling in French.
     assert document.core_properties.language == "fr-FR"
     assert 'w:val="fr-FR"' in document.styles.element.xml
@@ -103,7 +103,7 @@ def test_markdown_report_in_french(held):
     for line in [
         "9 mars 2026 à 09:30",
         "*Les réponses sont présentées avec le nom et le pays de leur auteur.*",
-        f"- Participants ayant rédigé au moins une réponse{NBSP}: 4",
+        f"- Participants ayant répondu, voté ou posé une question{NBSP}: 4",
         "### Thèmes",
         "#### Communs à plusieurs groupes",
         "#### Points distincts",
@@ -129,7 +129,7 @@ def test_csv_in_french_keeps_its_english_column_names(held):
     h = held("named")
     _, _, _, text = report_in("fr", h)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert tuple(rows[0]) == (*BASE_COLUMNS, "name", "country", "organisation")
+    assert tuple(rows[0]) == (*BASE_COLUMNS, "name", "country", "organisation", *RESULT_COLUMNS)
     plenary = next(r for r in rows if r["answer"] == "Share the budget openly")
     assert plenary["question_label"] == "Question en plénière 1"
     assert plenary["group"] == "Plénière" and plenary["round"] == ""

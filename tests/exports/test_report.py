@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
+from facilitator.answers.models import Answer
+from facilitator.answers.payloads import author_label
 from facilitator.breakouts.models import BreakoutGroup
 from facilitator.exports.report import build_report
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
-from facilitator.live.payloads import author_label
 from facilitator.meetings.models import Meeting
 from tests.exports.conftest import DELETED_TEXT, HIDDEN_TEXT
 

@@ -5,11 +5,11 @@ import io
 
 import pytest
 
+from facilitator.answers.models import Answer
 from facilitator.exports.report import build_report
 from facilitator.exports.tabular import neutralise, to_csv
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live.models import Answer
 from tests.exports.helpers import tiny_report
 
 FORMULAS = {

@@ -9,7 +9,7 @@ import pytest
 from facilitator.exports.docx import to_docx
 from facilitator.exports.markdown import to_markdown
 from facilitator.exports.report import build_report
-from facilitator.exports.tabular import BASE_COLUMNS, to_csv
+from facilitator.exports.tabular import BASE_COLUMNS, RESULT_COLUMNS, to_csv
 from tests.exports.conftest import PEOPLE
 from tests.exports.helpers import curated_themes_for, exported
 
@@ -127,7 +127,7 @@ def test_quotes_follow_the_attribution_rule(held, fmt):
 def test_csv_keeps_its_columns_and_names_each_answers_theme(curated):
     _, report = curated
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    assert tuple(rows[0]) == (*BASE_COLUMNS, "name", "country", "organisation")
+    assert tuple(rows[0]) == (*BASE_COLUMNS, "name", "country", "organisation", *RESULT_COLUMNS)
     themes = {row["answer"]: row["theme"] for row in rows}
     assert themes == {
         "Map every water point": "Water first",

@@ -505,3 +505,158 @@ LINE = st.sampled_from(
 def test_any_arrangement_of_note_lines_is_read_without_error(lines):
     note = parse_concept_note("\n".join(lines))
     assert len(note.questions) <= MAX_QUESTIONS
+
+
+# --- Formats of the questions ---------------------------------------------------------------
+
+FORMATS_EN = """Shared rivers dialogue
+
+Guiding questions
+
+1. Which arrangement has worked best in your basin?
+   - Joint committees
+   - District councils
+   - Community water boards
+2. Which sectors does your plan cover? (Select all that apply)
+   a) Health
+   b) Water
+   c) Education
+3. On a scale of 1 to 10, how ready is your district for the next drought?
+4. Rank these priorities for next year:
+   □ Finance
+   □ Data
+   □ Skills
+5. How far do you agree, on a scale of 0 to 10?
+   • The plan is known
+   • The plan is funded
+6. What should change?
+
+Format
+
+Plenary followed by groups.
+"""
+
+FORMATS_FR = """Dialogue régional sur l'eau
+
+Questions directrices
+
+1. Quels domaines votre plan couvre-t-il ? (plusieurs réponses possibles)
+• Santé
+• Eau
+• Éducation
+2. Classez ces priorités :
+(a) Financement
+(b) Données
+(c) Compétences
+3. De 1 à 5, dans quelle mesure le plan est-il appliqué ?
+4. Qui décide de la répartition ?
+☐ L'État
+☐ Les communes
+5. Cochez les outils que vous utilisez :
+- Radio
+- SMS
+6. Que faut-il changer ?
+
+Format
+
+Plénière puis groupes.
+"""
+
+
+def formats_of(text: str) -> list[tuple[str, list[str], tuple[int, int] | None]]:
+    note = parse_concept_note(text)
+    assert len(note.formats) == len(note.questions)
+    return [(found.format, found.options, found.scale) for found in note.formats]
+
+
+def test_formats_in_an_english_note():
+    note = parse_concept_note(FORMATS_EN)
+    assert note.questions == [
+        "Which arrangement has worked best in your basin?",
+        "Which sectors does your plan cover? (Select all that apply)",
+        "On a scale of 1 to 10, how ready is your district for the next drought?",
+        "Rank these priorities for next year:",
+        "How far do you agree, on a scale of 0 to 10?",
+        "What should change?",
+    ]
+    assert formats_of(FORMATS_EN) == [
+        ("single", ["Joint committees", "District councils", "Community water boards"], None),
+        ("multiple", ["Health", "Water", "Education"], None),
+        ("rating", [], (1, 10)),
+        ("ranking", ["Finance", "Data", "Skills"], None),
+        ("rating", ["The plan is known", "The plan is funded"], (0, 10)),
+        ("open", [], None),
+    ]
+
+
+def test_formats_in_a_french_note():
+    note = parse_concept_note(FORMATS_FR)
+    assert note.questions[1] == "Classez ces priorités :"
+    assert note.questions[-1] == "Que faut-il changer ?"
+    assert formats_of(FORMATS_FR) == [
+        ("multiple", ["Santé", "Eau", "Éducation"], None),
+        ("ranking", ["Financement", "Données", "Compétences"], None),
+        ("rating", [], (1, 5)),
+        ("single", ["L'État", "Les communes"], None),
+        ("multiple", ["Radio", "SMS"], None),
+        ("open", [], None),
+    ]
+
+
+def test_an_instruction_between_the_question_and_its_options():
+    text = (
+        "Guiding questions\n\n1. Which tools do you use?\n\nSelect all that apply.\n\n"
+        "- Radio\n- SMS\n- Posters\n"
+    )
+    note = parse_concept_note(text)
+    assert note.questions == ["Which tools do you use?"]
+    assert formats_of(text) == [("multiple", ["Radio", "SMS", "Posters"], None)]
+
+
+def test_options_under_questions_found_without_a_heading():
+    text = "Water and peace\n\n1. Who decides?\n   a) The state\n   b) The districts\n2. What next?\n"
+    assert parse_concept_note(text).questions == ["Who decides?", "What next?"]
+    assert formats_of(text) == [("single", ["The state", "The districts"], None), ("open", [], None)]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # Sub-questions are questions, not options.
+        "1. What has worked?\n   - Where did it work?\n   - Why did it work?",
+        # A single entry is not a list of choices.
+        "1. What has worked?\n   - Joint committees",
+        # The same entry twice is not a list of choices either.
+        "1. What has worked?\n   - Committees\n   - committees",
+    ],
+)
+def test_what_is_not_plainly_a_list_of_options(items):
+    assert all(
+        found.format == "open" for found in parse_concept_note(f"Guiding questions\n\n{items}\n").formats
+    )
+
+
+def test_bulleted_questions_are_not_each_others_options():
+    items = "- Who takes part?\n- share one example of youth participation\n- name one obstacle you have seen"
+    note = parse_concept_note(MARKDOWN.format(items=items))
+    assert note.questions == [
+        "Who takes part?",
+        "share one example of youth participation",
+        "name one obstacle you have seen",
+    ]
+    assert [found.format for found in note.formats] == ["open", "open", "open"]
+
+
+def test_a_ranking_of_more_than_ten_items_is_a_choice():
+    items = "\n".join(f"   - Item {number}" for number in range(12))
+    assert formats_of(f"Guiding questions\n\n1. Rank these:\n{items}\n")[0][0] == "single"
+
+
+def test_scales_that_do_not_exist_are_not_ratings():
+    text = "Guiding questions\n\n1. On a scale of 2 to 7, how ready are you?\n"
+    assert formats_of(text) == [("open", [], None)]
+
+
+def test_shipped_notes_keep_open_questions():
+    note = parse_concept_note(EXAMPLE.read_text(encoding="utf-8"))
+    assert [found.format for found in note.formats] == ["open", "open", "open"]

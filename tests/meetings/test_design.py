@@ -12,6 +12,7 @@ from facilitator.meetings.design import (
     JOIN_POLICIES,
     DesignError,
     MeetingDesign,
+    QuestionDesign,
     design_from_dict,
     design_from_json,
     design_to_dict,
@@ -37,7 +38,7 @@ def minimal(**fields: object) -> dict:
 
 def test_constants():
     assert DESIGN_FORMAT == "facilitator.meeting-design"
-    assert DESIGN_VERSION == 1
+    assert DESIGN_VERSION == 2
     assert FIELD_RULES == ("required", "optional", "off")
     assert ATTRIBUTIONS == ("named", "affiliation", "anonymous")
     assert JOIN_POLICIES == ("open", "passcode")
@@ -52,7 +53,7 @@ def test_choices_match_the_models():
 def test_to_dict():
     assert design_to_dict(FULL) == {
         "format": DESIGN_FORMAT,
-        "version": 1,
+        "version": 2,
         "title": "Localising climate-resilient water governance",
         "description": "A closed learning session.\nBy invitation only.",
         "starts_at": "2024-03-14T14:00:00",
@@ -62,7 +63,10 @@ def test_to_dict():
         "organisation_field": "optional",
         "language_field": "off",
         "attribution": "affiliation",
-        "questions": [{"text": "Which arrangements have worked?"}, {"text": "What support is needed?"}],
+        "questions": [
+            {"text": "Which arrangements have worked?", "format": "open", "options": [], "settings": {}},
+            {"text": "What support is needed?", "format": "open", "options": [], "settings": {}},
+        ],
     }
 
 
@@ -110,7 +114,7 @@ def test_strings_are_stripped():
     )
     assert design.title == "Shared rivers"
     assert design.description == "Text"
-    assert design.questions == ["Why?"]
+    assert design.questions == [QuestionDesign("Why?")]
 
 
 def test_unknown_keys_are_ignored():
@@ -124,7 +128,7 @@ def test_markup_is_kept_as_text():
     design = design_from_dict(minimal(title=title, description=title, questions=[{"text": title}]))
     assert design.title == title
     assert design.description == title
-    assert design.questions == [title]
+    assert design.questions == [QuestionDesign(title)]
 
 
 def test_date_with_offset_keeps_the_wall_clock_time():
@@ -143,7 +147,7 @@ def test_date_without_time():
         ({"version": 1, "title": "x"}, "format"),
         (minimal(format="something.else"), "format"),
         (minimal(format=None), "format"),
-        (minimal(version=2), "version"),
+        (minimal(version=3), "version"),
         (minimal(version=0), "version"),
         (minimal(version="1"), "version"),
         (minimal(version=True), "version"),
@@ -163,12 +167,12 @@ def test_newer_version_is_explained():
 
 @pytest.mark.parametrize("sign", [1, -1])
 def test_absurd_versions_are_not_echoed(sign):
-    with pytest.raises(DesignError, match='"version" must be 1'):
+    with pytest.raises(DesignError, match='"version" must be one of: 1, 2'):
         design_from_dict(minimal(version=sign * 10**5000))
 
 
 def test_negative_version():
-    with pytest.raises(DesignError, match='"version" must be 1'):
+    with pytest.raises(DesignError, match='"version" must be one of: 1, 2'):
         design_from_dict(minimal(version=-1))
 
 
@@ -316,3 +320,164 @@ def test_unterminated_strings_are_rejected_quickly():
 def test_huge_strings_are_rejected_with_the_field_named():
     with pytest.raises(DesignError, match='"description"'):
         design_from_json(json.dumps(minimal(description="x" * 500_000)))
+
+
+# --- Question formats (version 2) ------------------------------------------------------------
+
+EVERY_FORMAT = [
+    QuestionDesign("What worked?"),
+    QuestionDesign(
+        "Which basin do you work in?",
+        "single",
+        ["Nile", "Niger", "Zambezi"],
+        {"results": "after_close", "phones_see_results": True},
+    ),
+    QuestionDesign(
+        "Which tools do you use?",
+        "multiple",
+        ["Radio", "SMS", "Meetings"],
+        {"results": "live", "phones_see_results": False, "max_choices": 2},
+    ),
+    QuestionDesign(
+        "How far do you agree?",
+        "rating",
+        ["The plan is known", "The plan is funded"],
+        {
+            "results": "live",
+            "phones_see_results": False,
+            "scale_min": 0,
+            "scale_max": 10,
+            "low_label": "Not at all",
+            "high_label": "Fully",
+        },
+    ),
+    QuestionDesign(
+        "How useful was this session?",
+        "rating",
+        [],
+        {
+            "results": "live",
+            "phones_see_results": True,
+            "scale_min": 1,
+            "scale_max": 5,
+            "low_label": "",
+            "high_label": "",
+        },
+    ),
+    QuestionDesign(
+        "Rank these priorities",
+        "ranking",
+        ["Finance", "Data", "Skills", "Mandates"],
+        {"results": "after_close", "phones_see_results": False},
+    ),
+    QuestionDesign(
+        "One word for this year?",
+        "words",
+        [],
+        {"results": "live", "phones_see_results": False, "max_words": 1},
+    ),
+    QuestionDesign("Questions for the panel", "floor", [], {"premoderation": True}),
+]
+
+
+def test_every_format_survives_a_round_trip_through_json():
+    design = replace(FULL, questions=EVERY_FORMAT)
+    data = design_to_dict(design)
+    assert data["version"] == 2
+    assert data["questions"][3] == {
+        "text": "How far do you agree?",
+        "format": "rating",
+        "options": ["The plan is known", "The plan is funded"],
+        "settings": EVERY_FORMAT[3].settings,
+    }
+    assert design_from_json(json.dumps(data)) == design
+
+
+def test_reading_fills_in_the_default_settings_of_a_format():
+    design = design_from_dict(
+        minimal(questions=[{"text": "Which?", "format": "multiple", "options": ["A", "B"]}])
+    )
+    assert design.questions == [
+        QuestionDesign(
+            "Which?",
+            "multiple",
+            ["A", "B"],
+            {"results": "live", "phones_see_results": False, "max_choices": None},
+        )
+    ]
+
+
+def test_version_1_templates_still_load_as_open_questions():
+    data = minimal(version=1, questions=[{"text": "Why?"}, {"text": "How?"}])
+    design = design_from_dict(data)
+    assert design.questions == [QuestionDesign("Why?"), QuestionDesign("How?")]
+    assert all(question.format == "open" for question in design.questions)
+
+
+def test_version_1_reads_no_formats():
+    # Version 1 never wrote these keys; a file that has them anyway reads as it always did.
+    data = minimal(version=1, questions=[{"text": "Why?", "format": "poll", "options": 3}])
+    assert design_from_dict(data).questions == [QuestionDesign("Why?")]
+
+
+def test_plain_strings_are_open_questions():
+    assert MeetingDesign(title="x", questions=["Why?"]).questions == [QuestionDesign("Why?")]
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (
+            {"format": "single", "options": ["Only one"]},
+            "Question 2: This format takes between 2 and 20 options.",
+        ),
+        ({"format": "single", "options": "A, B"}, "Question 2: The options must be a list of texts."),
+        ({"format": "multiple", "options": ["A", 3]}, "Question 2: The options must be a list of texts."),
+        ({"format": "ranking", "options": [f"Item {n}" for n in range(11)]}, "Question 2: This format takes"),
+        ({"format": "single", "options": ["Same", "same"]}, "Question 2: Two options have the same text."),
+        ({"format": "single", "options": ["A", "x" * 201]}, "Question 2: An option is at most 200"),
+        ({"format": "poll"}, "Question 2: Unknown question format: poll."),
+        (
+            {"format": "rating", "settings": {"scale_min": 2, "scale_max": 7}},
+            "Question 2: A rating scale runs",
+        ),
+        ({"format": "words", "settings": []}, "Question 2: The question's settings are not valid."),
+        (
+            {"format": "multiple", "options": ["A", "B"], "settings": {"max_choices": 3}},
+            "Question 2: “At most”",
+        ),
+    ],
+)
+def test_bad_formats_are_refused_with_the_question_number(question, message):
+    questions = [{"text": "First?"}, {"text": "Second?", **question}]
+    with pytest.raises(DesignError) as raised:
+        design_from_dict(minimal(questions=questions))
+    assert str(raised.value).startswith(message)
+
+
+def test_the_reason_of_a_bad_format_is_translated_too(app):
+    from flask_babel import force_locale
+
+    questions = [{"text": "Which?", "format": "single", "options": ["Only one"]}]
+    with pytest.raises(DesignError) as raised:
+        design_from_dict(minimal(questions=questions))
+    with app.test_request_context(), force_locale("fr"):
+        assert raised.value.translated() == "Question 1 : Ce format prend entre 2 et 20 options."
+
+
+def test_meetings_are_created_with_and_designed_from_their_formats(make_meeting):
+    from facilitator.extensions import db
+    from facilitator.meetings import service
+    from facilitator.meetings.models import Meeting
+
+    world = make_meeting(questions=0)
+    owner = db.session.get(Meeting, world.meeting_id).owner
+    meeting = service.create_meeting(owner, replace(FULL, questions=EVERY_FORMAT), "pass-1234")
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert [q.format for q in stored.guiding_questions] == [q.format for q in EVERY_FORMAT]
+    assert [o.text for o in stored.guiding_questions[5].options] == ["Finance", "Data", "Skills", "Mandates"]
+    assert [o.position for o in stored.guiding_questions[5].options] == [0, 1, 2, 3]
+    assert stored.guiding_questions[3].settings["low_label"] == "Not at all"
+    assert service.design_of(stored).questions == EVERY_FORMAT

@@ -4,14 +4,15 @@ from datetime import timedelta
 
 import pytest
 
-from facilitator.breakouts.models import BreakoutGroup, GroupMember, Vote
+from facilitator.answers import tally
+from facilitator.answers.models import Answer, Ballot, Vote
+from facilitator.breakouts.models import BreakoutGroup, GroupMember
 from facilitator.extensions import db
 from facilitator.joining import duplicates
 from facilitator.joining import service as joining
 from facilitator.joining.identity import COOKIE_NAME, new_token
 from facilitator.joining.models import Participant, RemovedPhone
-from facilitator.live.models import Answer
-from facilitator.meetings.models import Meeting
+from facilitator.meetings.models import Meeting, Question, QuestionOption
 from tests.breakouts.test_rounds import ack, group_of, open_round
 from tests.conftest import log_in, phone_browser, received, socket_for
 
@@ -176,3 +177,50 @@ def test_a_rejoin_lands_in_the_group_of_the_first_identity(app, make_meeting, mo
             other = round_.groups[0].id
             assert not ack(phone, "choose_group", {"group_id": other})["ok"]
         phone.disconnect()
+
+
+def test_merge_keeps_one_ballot_per_question_and_removal_recounts(app, make_meeting, console):
+    world = make_meeting(phones=1)
+    meeting = db.session.get(Meeting, world.meeting_id)
+    first = Question(meeting_id=meeting.id, text="Which first?", format="single", position=9)
+    first.options = [QuestionOption(position=0, text="Wells"), QuestionOption(position=1, text="Pumps")]
+    second = Question(meeting_id=meeting.id, text="Which next?", format="single", position=10)
+    second.options = [QuestionOption(position=0, text="Roads"), QuestionOption(position=1, text="Schools")]
+    db.session.add_all([first, second])
+    kept = same_person_again(world, "Ana")
+    twin = same_person_again(world, "Ana")
+    db.session.flush()
+
+    def ballot(person: Participant, question: Question, option: QuestionOption) -> Ballot:
+        return Ballot(
+            question_id=question.id,
+            participant_id=person.id,
+            scope=0,
+            response={"options": [option.id]},
+            seq=1,
+            client_id=f"b-{person.id}-{question.id}",
+        )
+
+    db.session.add_all(
+        [
+            ballot(kept, first, first.options[0]),
+            ballot(twin, first, first.options[1]),  # the same person voting twice
+            ballot(twin, second, second.options[1]),  # only the twin voted here
+        ]
+    )
+    db.session.commit()
+    kept_id, twin_id, first_id, second_id = kept.id, twin.id, first.id, second.id
+    moderator = console(world)
+    assert ack(moderator, "merge_participants", {"keep_id": kept_id, "merge_id": twin_id})["ok"]
+    db.session.expire_all()
+    rows = db.session.execute(db.select(Ballot.question_id, Ballot.participant_id)).all()
+    assert sorted(rows) == sorted([(first_id, kept_id), (second_id, kept_id)])
+    assert tally.results_for(db.session.get(Question, first_id))["respondents"] == 1
+    # The console hears the recount of both questions the twin had voted on.
+    recounted = {r["question_id"]: r["results"]["respondents"] for r in received(moderator, "results")}
+    assert recounted == {first_id: 1, second_id: 1}
+
+    assert ack(moderator, "remove_participant", {"participant_id": kept_id})["ok"]
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Ballot)) == 0
+    assert tally.results_for(db.session.get(Question, second_id))["respondents"] == 0

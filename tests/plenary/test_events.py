@@ -2,8 +2,8 @@
 
 import pytest
 
+from facilitator.answers.models import Answer
 from facilitator.extensions import db
-from facilitator.live.models import Answer
 from facilitator.meetings.models import Meeting
 from tests.conftest import forget, log_in, phone_browser, received, socket_for
 
@@ -128,7 +128,7 @@ def test_answer_to_closed_question_is_refused_with_a_message(room):
 def test_answer_to_another_meetings_question_is_refused(room):
     world, other, console, phones = room
     other_meeting = db.session.get(Meeting, other.meeting_id)
-    from facilitator.live import service
+    from facilitator.plenary import service
 
     service.open_question(other_meeting, other_meeting.guiding_questions[0])
     db.session.commit()
@@ -251,7 +251,7 @@ def test_moderator_cannot_touch_another_meeting(room, app):
     assert ack(console, "open_question", {"question_id": other.question_ids[0]})["ok"] is False
     other_phone = socket_for(app, phone_browser(app, other.phones[0]), "phone", other.join_code)
     other_meeting = db.session.get(Meeting, other.meeting_id)
-    from facilitator.live import service
+    from facilitator.plenary import service
 
     service.open_question(other_meeting, other_meeting.guiding_questions[0])
     db.session.commit()
@@ -336,6 +336,38 @@ def test_adhoc_question(room):
     reply = ack(console, "open_question", {"text": "  Anything else?  "})
     assert reply["question"]["kind"] == "adhoc" and reply["question"]["text"] == "Anything else?"
     assert received(phones[0], "question_opened")[-1]["question"]["text"] == "Anything else?"
+
+
+def test_adhoc_quick_poll_reaches_phones_with_its_options(room):
+    _, _, console, phones = room
+    reply = ack(
+        console,
+        "open_question",
+        {"text": "Ready to vote?", "format": "single", "options": [" Yes ", "No", "Not yet"]},
+    )
+    assert reply["ok"], reply
+    question = received(phones[0], "question_opened")[-1]["question"]
+    assert question["format"] == "single"
+    assert [o["text"] for o in question["options"]] == ["Yes", "No", "Not yet"]
+    assert question["settings"] == {"results": "live", "phones_see_results": False}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"text": "Poll", "format": "poll", "options": ["A", "B"]},
+        {"text": "Poll", "format": "single", "options": ["Only one"]},
+        {"text": "Poll", "format": "single", "options": ["Same", "same"]},
+        {"text": "Poll", "format": "multiple", "options": ["A", "B"], "settings": {"max_choices": 3}},
+        {"text": "Poll", "format": "rating", "settings": {"scale_min": 2, "scale_max": 7}},
+        {"text": "Poll", "format": "single", "options": "A, B"},
+    ],
+)
+def test_malformed_quick_poll_changes_nothing(room, payload):
+    world, _, console, _ = room
+    reply = ack(console, "open_question", payload)
+    assert reply["ok"] is False and reply["error"]
+    assert db.session.get(Meeting, world.meeting_id).current_question_id is None
 
 
 def test_projector_sees_answers_only_when_chosen_and_never_hidden_ones(room, app):

@@ -2,11 +2,13 @@
 
 import pytest
 
+from facilitator.answers import service as answers
+from facilitator.answers.queries import progress
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live import service
-from facilitator.live.snapshots import console_snapshot, phone_snapshot, projector_snapshot
 from facilitator.meetings.models import Meeting
+from facilitator.plenary import service
+from facilitator.plenary.snapshots import console_snapshot, phone_snapshot, projector_snapshot
 
 
 def answered_meeting(make_meeting, attribution: str):
@@ -53,7 +55,7 @@ def test_phone_snapshot_shows_only_own_visible_answers(make_meeting):
     service.submit_answer(other, question.id, "theirs-001", "theirs", 2000)
     deleted, _ = service.submit_answer(me, question.id, "mine-00002", "deleted", 2000)
     db.session.commit()
-    service.delete_answer(me, "mine-00002")
+    answers.delete_answer(answers.own_answer(me, "mine-00002"))
     db.session.commit()
     snapshot = phone_snapshot(me)
     assert [a["text"] for a in snapshot["my_answers"]] == ["mine"]
@@ -77,7 +79,7 @@ def test_progress_counts_people_not_answers(make_meeting):
     for number in range(3):
         service.submit_answer(person, question.id, f"many-0000{number}", f"answer {number}", 2000)
     db.session.commit()
-    assert service.progress(question) == {
+    assert progress(question) == {
         "question_id": question.id,
         "answers": 3,
         "answered": 1,

@@ -1,7 +1,7 @@
 """Token buckets for socket events: a burst, then a steady pace; a refused event costs nothing."""
 
-from facilitator.live import rate_limit
-from facilitator.live.rate_limit import Buckets, Rate
+from facilitator.realtime import rate_limit
+from facilitator.realtime.rate_limit import Buckets, Rate
 
 
 def test_a_burst_then_the_steady_pace(monkeypatch):

@@ -49,7 +49,7 @@ def test_a_flood_of_answers_is_cut_to_a_human_pace_and_told_why(server, moderato
     elapsed = time.monotonic() - started
     stored = [a for a in acks if a["ok"]]
     refused = [a for a in acks if not a["ok"]]
-    # A burst of 40, then 4 a second (facilitator/live/rate_limit.py).
+    # A burst of 40, then 4 a second (facilitator/realtime/rate_limit.py).
     assert len(stored) <= 40 + 4 * elapsed + 1, (len(stored), elapsed)
     assert len(refused) >= 300 - 40 - 4 * elapsed - 1
     assert all("too fast" in a["error"] and a["retry_after"] >= 1 for a in refused)

@@ -13,3 +13,14 @@ def held(make_meeting):
         return hold_meeting(make_meeting, attribution, **options)
 
     return make
+
+
+@pytest.fixture
+def ballot_meeting(make_meeting):
+    """A meeting held with every question format (tests/exports/ballot_meeting.py)."""
+    from tests.exports.ballot_meeting import hold_ballot_meeting
+
+    def make(attribution: str = "named"):
+        return hold_ballot_meeting(make_meeting, attribution)
+
+    return make

@@ -6,7 +6,7 @@ import pytest
 
 from facilitator.extensions import db, socketio
 from facilitator.joining.models import Participant
-from facilitator.rooms import SYNTHESIS_NAMESPACE
+from facilitator.realtime.rooms import SYNTHESIS_NAMESPACE
 from tests.conftest import log_in, phone_browser, socket_for
 from tests.exports.conftest import PEOPLE, group
 
@@ -84,7 +84,7 @@ def test_a_new_answer_tells_the_page_which_question_changed(app, live_room):
 
 def test_a_rapporteur_who_sees_one_group_hears_only_about_its_questions(app, held):
     from facilitator.joining.identity import COOKIE_NAME, hash_token, new_token
-    from facilitator.synthesis.broadcasts import synthesis_changed
+    from facilitator.realtime.synthesis_notices import synthesis_changed
 
     meeting = held()  # the round is closed and its walls are not open
     token = new_token()

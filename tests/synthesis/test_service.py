@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from facilitator.answers import service as live
+from facilitator.answers.models import Answer
 from facilitator.breakouts.models import BreakoutGroup
 from facilitator.extensions import db
 from facilitator.joining.models import Participant
-from facilitator.live import service as live
-from facilitator.live.models import Answer
 from facilitator.meetings.models import Question
 from facilitator.synthesis import service
 from facilitator.synthesis.models import SynthesisTheme, ThemeAnswer
