@@ -21,6 +21,8 @@ FORM = '<form method="post"><input type="hidden" name="csrf_token" value="bare">
 COOKIE = "facilitator_participant"
 MEETING_ID, JOIN_CODE = 1, "BARE42"
 PARTICIPANTS, MODERATORS = "meeting:1:participants", "meeting:1:moderators"
+PROJECTOR = "meeting:1:projector"
+RESULTS_EVERY_S = 0.25  # the app's coalescing delay: at most four tallies a second
 
 
 class State:
@@ -37,13 +39,22 @@ class State:
         self.answers: dict[tuple[int, str], dict] = {}
         self.votes: set[tuple[int, int]] = set()
         self.vote_counts: dict[int, int] = {}
+        self.ballots: dict[tuple[int, int], dict] = {}  # (question id, participant id) → ballot
+        self.results_due = False
 
 
 state = State()
 
 
-def _question(text: str) -> dict:
-    question = {"id": next(state.ids), "text": text, "status": "draft", "kind": "guiding"}
+def _question(text: str, question_format: str = "open", options: list | None = None) -> dict:
+    question = {
+        "id": next(state.ids),
+        "text": text,
+        "status": "draft",
+        "kind": "guiding",
+        "format": question_format,
+        "options": [{"id": next(state.ids), "text": option} for option in options or []],
+    }
     state.questions.append(question)
     return question
 
@@ -117,7 +128,12 @@ def create_bare_app(async_mode: str) -> Flask:
     @app.get("/bench/counts")
     def counts():
         plenary = sum(1 for answer in state.answers.values() if answer["group_id"] is None)
-        return jsonify(answers=plenary, wall_answers=len(state.answers) - plenary, votes=len(state.votes))
+        return jsonify(
+            answers=plenary,
+            wall_answers=len(state.answers) - plenary,
+            votes=len(state.votes),
+            ballots=len(state.ballots),
+        )
 
     socketio.init_app(
         app, async_mode=async_mode, max_http_buffer_size=64 * 1024, ping_interval=20, ping_timeout=20
@@ -135,6 +151,9 @@ def connect(auth: dict) -> None:
         if participant_id in state.groups:
             join_room(f"group:{state.groups[participant_id]}")
         emit("snapshot", _phone_snapshot(participant_id))
+    elif auth.get("view") == "projector":
+        join_room(PROJECTOR)
+        emit("snapshot", _console_snapshot())
     else:
         join_room(MODERATORS)
         emit("snapshot", _console_snapshot())
@@ -156,7 +175,7 @@ def sync_console(_payload: object = None) -> dict:
 @socketio.on("open_question")
 def open_question(payload: dict) -> dict:
     if "text" in payload:
-        question = _question(payload["text"])
+        question = _question(payload["text"], payload.get("format", "open"), payload.get("options"))
     else:
         question = next(q for q in state.questions if q["id"] == payload["question_id"])
     question["status"] = "open"
@@ -204,6 +223,64 @@ def vote(payload: dict) -> dict:
     socketio.emit("votes_changed", data, to=f"group:{state.groups[participant_id]}")
     socketio.emit("votes_changed", data, to=MODERATORS)
     return {"ok": True, **data, "supported": True}
+
+
+@socketio.on("cast_ballot")
+def cast_ballot(payload: dict) -> dict:
+    participant_id = state.sids[request.sid]
+    key = (payload["question_id"], participant_id)
+    ballot = state.ballots.get(key)
+    if ballot is None or ballot["seq"] < payload["seq"]:
+        ballot = {
+            "question_id": payload["question_id"],
+            "response": payload["response"],
+            "seq": payload["seq"],
+        }
+        state.ballots[key] = ballot
+        _results_soon()
+    return {"ok": True, "ballot": ballot, "duplicate": False}
+
+
+def _results_soon() -> None:
+    """The same coalescing as the app: the first change schedules a tally, later ones ride on it."""
+    if state.results_due:
+        return
+    state.results_due = True
+    socketio.start_background_task(_send_results)
+
+
+def _send_results() -> None:
+    socketio.sleep(RESULTS_EVERY_S)
+    state.results_due = False
+    question = state.question or {}
+    counts: dict[int, int] = {}
+    ballots = [b for (qid, _), b in state.ballots.items() if qid == question.get("id")]
+    for ballot in ballots:
+        for option_id in ballot["response"]["options"]:
+            counts[option_id] = counts.get(option_id, 0) + 1
+    options = [
+        {"id": o["id"], "text": o["text"], "count": counts.get(o["id"], 0)}
+        for o in question.get("options", [])
+    ]
+    data = {
+        "question_id": question.get("id"),
+        "group_id": None,
+        "results": {"respondents": len(ballots), "options": options},
+    }
+    socketio.emit("results", data, to=MODERATORS)
+    socketio.emit("results", data, to=PROJECTOR)
+
+
+@socketio.on("show_answers_on_projector")
+def show_answers_on_projector(_payload: object = None) -> dict:
+    return {"ok": True}
+
+
+@socketio.on("close_question")
+def close_question(_payload: object = None) -> dict:
+    if state.question is not None:
+        state.question["status"] = "closed"
+    return {"ok": True}
 
 
 @socketio.on("close_round")

@@ -47,10 +47,10 @@ def sentence(rng: random.Random) -> str:
 
 def build_meeting(rng: random.Random) -> int:
     from facilitator.accounts.cli import create_moderator
-    from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMember, GroupSummary, Vote
+    from facilitator.answers.models import Answer, Vote
+    from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMember, GroupSummary
     from facilitator.extensions import db
     from facilitator.joining.models import Participant
-    from facilitator.live.models import Answer
     from facilitator.meetings.design import MeetingDesign
     from facilitator.meetings.service import create_meeting
     from facilitator.timeutil import utcnow

@@ -70,6 +70,7 @@ def print_tables(results: list[dict]) -> None:
         groups[(result["server"], result["mode"], result["db"], result["phones"])].append(result)
     print("\n" + stats.table(groups))
     print("\nApp / bare server (same mode, same phones):\n\n" + stats.ratio_table(groups))
+    print("\nQuick poll (every phone votes at once):\n\n" + stats.poll_table(groups))
     print("\nBreakout round:\n\n" + stats.breakout_table(groups))
 
 
@@ -83,6 +84,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--pushes", type=int, default=5)
     parser.add_argument("--no-breakout", action="store_true")
+    parser.add_argument("--no-poll", action="store_true", help="skip the single-choice poll")
     parser.add_argument("--out", default=str(ROOT / "instance" / "load-results.jsonl"))
     parser.add_argument("--report", help="print the tables of a results file and stop")
     args = parser.parse_args()
@@ -92,7 +94,9 @@ def main() -> None:
     raise_file_limit()
     results = []
     for phones in [int(n) for n in args.phones.split(",")]:
-        plan = scenario.Plan(phones=phones, pushes=args.pushes, breakout=not args.no_breakout)
+        plan = scenario.Plan(
+            phones=phones, pushes=args.pushes, breakout=not args.no_breakout, poll=not args.no_poll
+        )
         for mode in args.modes.split(","):
             for _ in range(args.repeat):
                 # Interleaved, so that whatever else the machine is doing weighs on both alike.

@@ -35,9 +35,9 @@ def measure() -> list[tuple[str, int, int]]:
     from facilitator import create_app
     from facilitator.accounts.cli import create_moderator
     from facilitator.extensions import db
-    from facilitator.live import service
     from facilitator.meetings.design import MeetingDesign
     from facilitator.meetings.service import create_meeting
+    from facilitator.plenary import service
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'w.sqlite3'}", "WTF_CSRF_ENABLED": False}
@@ -56,14 +56,33 @@ def measure() -> list[tuple[str, int, int]]:
     phone = app.test_client()
     join = phone.get(f"/j/{code}")
     phone.post(f"/j/{code}", data={"display_name": "Amina", "country": "Senegal"})
-    pending = [f"/j/{code}/live"]
     seen: dict[str, tuple[int, int]] = {f"/j/{code} (join form)": (len(join.data), gzipped(join.data))}
+    later = _walk(phone, [f"/j/{code}/live"], seen)
+    ON_DEMAND.clear()
+    # What the page fetches only when it needs it (the charts, once there are results to show),
+    # weighed apart: it is not on the way to the question screen.
+    extra: dict[str, tuple[int, int]] = {}
+    _walk(phone, later, extra, already=seen)
+    ON_DEMAND.extend((url, raw, packed) for url, (raw, packed) in extra.items())
+    return [(url, raw, packed) for url, (raw, packed) in seen.items()]
+
+
+# Filled by measure(): the modules the page imports only when it needs them.
+ON_DEMAND: list[tuple[str, int, int]] = []
+STATIC_IMPORT = re.compile(r'\bimport(?!\s*\()[^"\'();]*["\'](\.{1,2}/[^"\']+)["\']')
+DYNAMIC_IMPORT = re.compile(r'\bimport\s*\(\s*["\'](\.{1,2}/[^"\']+)["\']')
+
+
+def _walk(client, pending: list[str], seen: dict, already: dict | None = None) -> list[str]:
+    """Fetches the pages, stylesheets, scripts and static imports reachable from `pending`, the way
+    a browser would; returns the modules only imported on demand."""
+    on_demand: list[str] = []
     while pending:
         url = pending.pop(0)
-        if url in seen:
+        if url in seen or (already and url in already):
             continue
         # Closed as a WSGI server closes it: a static file stays open until then.
-        with phone.get(url) as response:
+        with client.get(url) as response:
             assert response.status_code == 200, (url, response.status_code)
             body = response.data
         seen[url] = (len(body), gzipped(body))
@@ -71,9 +90,11 @@ def measure() -> list[tuple[str, int, int]]:
         base = url.rsplit("/", 1)[0]
         for ref in re.findall(r'(?:href|src)="(/static/[^"]+)"', text):
             pending.append(ref.split("?")[0])
-        for ref in re.findall(r'import[^"\']*["\'](\.{1,2}/[^"\']+)["\']', text):
+        for ref in STATIC_IMPORT.findall(text):
             pending.append(os.path.normpath(f"{base}/{ref}"))
-    return [(url, raw, packed) for url, (raw, packed) in seen.items()]
+        for ref in DYNAMIC_IMPORT.findall(text):
+            on_demand.append(os.path.normpath(f"{base}/{ref}"))
+    return on_demand
 
 
 def main() -> None:
@@ -84,12 +105,22 @@ def main() -> None:
     total_raw = sum(raw for _, raw, _ in rows)
     total_gzip = sum(packed for _, _, packed in rows)
     if args.json:
-        print(json.dumps({"files": rows, "total_bytes": total_raw, "total_gzip_bytes": total_gzip}, indent=2))
+        figures = {
+            "files": rows,
+            "total_bytes": total_raw,
+            "total_gzip_bytes": total_gzip,
+            "on_demand": ON_DEMAND,
+        }
+        print(json.dumps(figures, indent=2))
         return
     width = max(len(url) for url, _, _ in rows)
     for url, raw, packed in sorted(rows, key=lambda row: -row[2]):
         print(f"{url:<{width}}  {raw / 1024:7.1f} KB  {packed / 1024:6.1f} KB gzipped")
     print(f"{'total':<{width}}  {total_raw / 1024:7.1f} KB  {total_gzip / 1024:6.1f} KB gzipped")
+    if ON_DEMAND:
+        print("\nfetched only when needed:")
+        for url, raw, packed in sorted(ON_DEMAND, key=lambda row: -row[2]):
+            print(f"{url:<{width}}  {raw / 1024:7.1f} KB  {packed / 1024:6.1f} KB gzipped")
 
 
 if __name__ == "__main__":

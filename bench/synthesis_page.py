@@ -41,10 +41,10 @@ PEOPLE_PER_GROUP = 5
 def build(texts: list[str]) -> tuple[int, int]:
     """The meeting and its question: every answer on a wall of one closed round."""
     from facilitator.accounts.cli import create_moderator
-    from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMember, Vote
+    from facilitator.answers.models import Answer, Vote
+    from facilitator.breakouts.models import BreakoutGroup, BreakoutRound, GroupMember
     from facilitator.extensions import db
     from facilitator.joining.models import Participant
-    from facilitator.live.models import Answer
     from facilitator.meetings.design import MeetingDesign
     from facilitator.meetings.service import create_meeting
     from facilitator.timeutil import utcnow
@@ -123,10 +123,10 @@ def measure(runs: int) -> list[tuple[str, float, float, str]]:
     from themes import load, synthetic
 
     from facilitator import create_app
+    from facilitator.answers.models import Answer
     from facilitator.exports.docx import to_docx
     from facilitator.exports.report import build_report
     from facilitator.extensions import db
-    from facilitator.live.models import Answer
     from facilitator.meetings.models import Meeting, Question
     from facilitator.synthesis import service
     from facilitator.synthesis.models import SynthesisTheme, ThemeAnswer

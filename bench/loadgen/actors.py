@@ -182,6 +182,13 @@ class Moderator:
         self.join_code = snapshot["meeting"]["join_code"]
         self.question_ids = [q["id"] for q in snapshot["questions"]]
 
+    async def open_projector(self) -> SocketIOClient:
+        """The projector, as the room's wall shows it: its own socket with the moderator's login."""
+        projector = SocketIOClient()
+        auth = {"view": "projector", "meeting": self.meeting_id}
+        await projector.connect(self.base_url, auth, cookie=self.http.cookie_header())
+        return projector
+
     def _question_opened(self, data: dict, _at: float) -> None:
         if not data.get("fresh"):
             self.pending_syncs += 1

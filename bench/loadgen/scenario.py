@@ -1,4 +1,4 @@
-"""One load run against one server: join, connect, pushes, answers at once, a breakout round."""
+"""One load run against one server: join, connect, pushes, answers at once, a poll, a breakout round."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class Plan:
     pushes: int = 5
     concurrency: int = 50  # joins and connects in flight at once, like a room filling up
     breakout: bool = True
+    poll: bool = True
     group_size: int = 10
     timeout: float = 120
 
@@ -217,6 +218,10 @@ async def run(server: Server, plan: Plan) -> dict:
     try:
         question_id, result["push"] = await pushes(moderator, live, deliveries, server, plan)
         result["answers"] = await answer_at_once(live, question_id, server, "plenary")
+        if plan.poll:
+            from bench.loadgen.poll import poll_at_once
+
+            result["poll"] = await poll_at_once(moderator, live, deliveries, server)
         if plan.breakout:
             result["breakout"] = await breakout_round(moderator, live, deliveries, server, plan)
     finally:

@@ -68,6 +68,8 @@ RATIOS = [
     ("push.delivery_s.p95", "push p95"),
     ("push.cpu_per_push_s", "CPU/push"),
     ("answers.ack_s.p99", "ack p99"),
+    ("poll.ack_s.p99", "vote ack p99"),
+    ("poll.server_cpu_s", "poll CPU"),
     ("kb_per_phone", "KB/phone"),
 ]
 
@@ -119,5 +121,32 @@ def breakout_table(groups: dict[tuple, list[dict]]) -> str:
         if not any("breakout" in r for r in results):
             continue
         cells = [fmt(median_of(results, path)) for path, _, fmt in BREAKOUT]
+        lines.append(f"| {server} | {mode} | {database} | {phones} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+POLL = [
+    ("poll.per_second", "votes/s", lambda v: f"{v:.0f}"),
+    ("poll.ack_s.p50", "vote ack p50", ms),
+    ("poll.ack_s.p99", "vote ack p99", ms),
+    ("poll.acknowledged", "acked", lambda v: f"{v:.0f}"),
+    ("poll.stored", "stored", lambda v: f"{v:.0f}"),
+    ("poll.server_cpu_s", "server CPU", ms),
+    ("poll.results_frames.console", "console frames", lambda v: f"{v:.0f}"),
+    ("poll.results_busiest_second.console", "console max/s", lambda v: f"{v:.0f}"),
+    ("poll.results_busiest_second.projector", "projector max/s", lambda v: f"{v:.0f}"),
+    ("poll.last_tally.projector", "last tally", lambda v: f"{v:.0f}"),
+]
+
+
+def poll_table(groups: dict[tuple, list[dict]]) -> str:
+    lines = [
+        "| server | mode | db | phones | " + " | ".join(title for _, title, _ in POLL) + " |",
+        "|" + " --- |" * (4 + len(POLL)),
+    ]
+    for (server, mode, database, phones), results in sorted(groups.items()):
+        if not any("poll" in r for r in results):
+            continue
+        cells = [fmt(median_of(results, path)) for path, _, fmt in POLL]
         lines.append(f"| {server} | {mode} | {database} | {phones} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
