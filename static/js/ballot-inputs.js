@@ -74,7 +74,14 @@ function choiceInput(question) {
     },
     setEnabled(on) {
       fieldset.disabled = !on;
-      applyLimit(on);
+      if (on) {
+        applyLimit(true);
+        return;
+      }
+      // Sent: the choice reads as saved, not as "limit reached" on the boxes left unticked.
+      if (!most) return;
+      for (const input of inputs) input.closest("label").classList.remove("is-unavailable");
+      limit.textContent = "";
     },
     focus() {
       (inputs.find((input) => input.checked && !input.disabled) || inputs[0])?.focus();

@@ -836,7 +836,7 @@ ALL_OPEN_ANSWERS = [*OPEN_ANSWERS.values(), AMANI_WRITES, CAMILLE_EDITED, HA_OFF
 
 def exports(room: Room, tmp_path: Path) -> None:
     synthesis = open_synthesis(room)
-    check_csv(download(synthesis, "Every answer (.csv)", tmp_path).read_text("utf-8-sig"))
+    check_csv(download(synthesis, "Every answer and result (.csv)", tmp_path).read_text("utf-8-sig"))
     check_markdown(download(synthesis, "Markdown (.md)", tmp_path).read_text(encoding="utf-8"))
     check_word(Document(str(download(synthesis, "Word report (.docx)", tmp_path))))
     check_archive(

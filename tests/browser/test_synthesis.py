@@ -198,11 +198,8 @@ def test_synthesis_after_a_breakout_round(browser: Browser, server: LiveServer, 
     assert RENAMED in body and SUMMARY in body and WALLS[1][0] in body
     markdown = download(synthesis, "Markdown (.md)", tmp_path).read_text(encoding="utf-8")
     assert f"**{RENAMED}**" in markdown and LIVE_ANSWER in markdown
-    rows = list(
-        csv.DictReader(
-            io.StringIO(download(synthesis, "Every answer (.csv)", tmp_path).read_text("utf-8-sig"))
-        )
-    )
+    table = download(synthesis, "Every answer and result (.csv)", tmp_path).read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == 6
     themed = [row for row in rows if RENAMED in " ".join(row.values())]
     assert len(themed) == 3
