@@ -212,3 +212,23 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / name
     page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
     return path
+
+
+# axe findings that fail a test: the ones that stop someone from using the page.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']]}"
+        for v in violations
+    )
+
+
+def expect_no_serious_axe_violations(page: Page, what: str) -> None:
+    """axe on the page as it is now; `what` names it in the failure."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe found serious problems on {what}:\n{describe_violations(blocking)}"

@@ -19,20 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from .helpers import (
     PHONE,
     RECONNECT_TIMEOUT_MS,
     expect_connected,
+    expect_no_serious_axe_violations,
     moderator_page,
     open_console,
     phone,
 )
 from .server import LiveServer
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 ZOOMED_PHONE: dict[str, Any] = {**PHONE, "viewport": {"width": 320, "height": 640}}
 SAVED = "Saved. You can change your answer until the question closes."
 QUEUED = "Kept on this phone: it will be sent as soon as the connection returns."
@@ -191,19 +190,6 @@ def screenshot(page: Page, name: str) -> None:
 
 
 # ---------------------------------------------------------------- accessibility
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']]}"
-        for v in violations
-    )
-
-
-def expect_no_serious_axe_violations(page: Page, what: str) -> None:
-    violations = Axe().run(page).response["violations"]
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious problems on the {what} control:\n{describe(blocking)}"
 
 
 def expect_reflows(page: Page) -> None:

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .helpers import PHONE, new_page
+from .helpers import PHONE, expect_no_serious_axe_violations, new_page
 from .server import LiveServer
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 SCREENSHOTS = Path("/tmp")
 WALL: dict[str, Any] = {"viewport": {"width": 1280, "height": 720}}
 LONG_OPTION = (
@@ -354,9 +352,7 @@ def test_a_chart_is_drawn_again_when_its_width_changes(chart_page: Page) -> None
 def test_every_chart_passes_axe(chart_page: Page) -> None:
     for results in SAMPLES.values():
         render(chart_page, results)
-    violations = Axe().run(chart_page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, [(v["id"], [n["target"] for n in v["nodes"]]) for v in blocking]
+    expect_no_serious_axe_violations(chart_page, "every kind of chart")
 
 
 def test_charts_fit_a_phone(chart_page: Page) -> None:

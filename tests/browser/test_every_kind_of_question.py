@@ -30,7 +30,6 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from axe_playwright_python.sync_playwright import Axe
 from docx import Document
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -39,6 +38,7 @@ from .helpers import (
     RECONNECT_TIMEOUT_MS,
     answers_reading,
     expect_connected,
+    expect_no_serious_axe_violations,
     moderator_page,
     open_console,
     phone,
@@ -47,7 +47,6 @@ from .helpers import (
 )
 from .server import LiveServer
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 WALL_720: dict[str, Any] = {"viewport": {"width": 1280, "height": 720}}
 SOCKET_WAIT_S = 15
 SAVED = "Saved. You can change your answer until the question closes."
@@ -304,19 +303,6 @@ def word_boxes(page: Page) -> list[Locator]:
 def write_words(page: Page, words: list[str]) -> None:
     for box, word in zip(word_boxes(page), [*words, "", ""], strict=False):
         box.fill(word)
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']]}"
-        for v in violations
-    )
-
-
-def expect_no_serious_axe_violations(page: Page, what: str) -> None:
-    violations = Axe().run(page).response["violations"]
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious problems on {what}:\n{describe(blocking)}"
 
 
 def phone_screenshot(page: Page, name: str) -> None:

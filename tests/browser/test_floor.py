@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from .helpers import (
     PROJECTOR,
     expect_connected,
+    expect_no_serious_axe_violations,
     import_example_meeting,
     moderator_page,
     open_console,
     phone,
 )
 from .server import LiveServer
-from .test_accessibility import BLOCKING_IMPACTS, describe
 
 TITLE = "Questions for the panel"
 HA_ASKS = "Who pays for the rainfall stations once the project ends?"
@@ -49,12 +47,6 @@ def vote_button(item: Locator) -> Locator:
 
 def console_action(console: Page, list_id: str, text: str, action: str) -> None:
     floor_item(console, f"#{list_id}", text).get_by_role("button", name=action, exact=True).click()
-
-
-def assert_no_serious_axe_findings(page: Page, name: str) -> None:
-    violations: list[dict[str, Any]] = Axe().run(page).response["violations"]
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious problems on the {name}:\n{describe(blocking)}"
 
 
 def test_questions_from_the_floor(browser: Browser, server: LiveServer) -> None:
@@ -138,7 +130,7 @@ def test_questions_from_the_floor(browser: Browser, server: LiveServer) -> None:
 
     # The phone passes axe with the floor on it.
     expect(room_item(muhammad, ANA_ASKS)).to_be_visible()
-    assert_no_serious_axe_findings(muhammad, "phone with questions from the floor")
+    expect_no_serious_axe_violations(muhammad, "the phone with questions from the floor")
     muhammad.screenshot(path="/tmp/floor-phone.png", full_page=True, animations="disabled", caret="hide")
     # At 200 % zoom (320 CSS pixels) nothing scrolls sideways.
     muhammad.set_viewport_size({"width": 320, "height": 640})
@@ -196,7 +188,7 @@ def test_questions_from_the_floor(browser: Browser, server: LiveServer) -> None:
     console_action(console, "floor-answered", HA_ASKS, "Reopen")
     expect(floor_item(console, "#floor-open", HA_ASKS)).to_have_count(1)
 
-    assert_no_serious_axe_findings(console, "console with questions from the floor")
+    expect_no_serious_axe_violations(console, "the console with questions from the floor")
     console.locator("#current").screenshot(path="/tmp/floor-console.png", animations="disabled")
 
     # A reload reads everything back: own questions, votes, and a question half typed.

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from .helpers import (
     DESKTOP,
     expect_connected,
+    expect_no_serious_axe_violations,
     import_example_meeting,
     moderator_page,
     open_console,
@@ -34,7 +34,6 @@ from .helpers import (
 )
 from .server import LiveServer
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 WALL_720: dict[str, Any] = {"viewport": {"width": 1280, "height": 720}}
 WALL_1080 = {"width": 1920, "height": 1080}
 # The smallest type a chart on the wall may use: read from the back of a meeting room.
@@ -205,19 +204,6 @@ def expect_counts(chart: Locator, counts: list[str], percents: list[str] | None 
     expect(column(chart, 2)).to_have_text(counts)
     if percents is not None:
         expect(column(chart, 3)).to_have_text(percents)
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']]}"
-        for v in violations
-    )
-
-
-def expect_no_serious_axe_violations(page: Page, what: str) -> None:
-    violations = Axe().run(page).response["violations"]
-    blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious problems on the {what}:\n{describe(blocking)}"
 
 
 def expect_fits_the_wall(page: Page, what: str) -> float:

@@ -7,13 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .helpers import DESKTOP, moderator_page
+from .helpers import DESKTOP, expect_no_serious_axe_violations, moderator_page
 from .server import LiveServer
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 SCREENSHOTS = Path("/tmp")
 ZOOMED: dict[str, Any] = {"viewport": {"width": 320, "height": 800}, "device_scale_factor": 2}
 
@@ -38,15 +36,6 @@ def option_labels(form: Locator) -> list[str]:
 
 def saved_question(page: Page, number: int) -> Locator:
     return page.locator("ol.question-editor > li").nth(number - 1).locator("form")
-
-
-def serious_violations(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def test_rating_matrix_and_multiple_choice_made_in_the_editor(browser: Browser, server: LiveServer) -> None:
@@ -155,7 +144,7 @@ def test_rating_matrix_and_multiple_choice_made_in_the_editor(browser: Browser, 
 
     page.goto(f"/meetings/{meeting_id}")
     page.screenshot(path=SCREENSHOTS / "editor-desktop.png", full_page=True)
-    assert not (problems := serious_violations(page)), "\n".join(problems)
+    expect_no_serious_axe_violations(page, "the meeting editor")
 
     # At 200% zoom (320 CSS pixels) nothing scrolls sideways.
     zoomed = moderator_page(browser, server, options=ZOOMED, label="moderator at 200%")
@@ -167,7 +156,7 @@ def test_rating_matrix_and_multiple_choice_made_in_the_editor(browser: Browser, 
     assert widths["scroll"] <= widths["client"] + 1, f"the editor scrolls sideways at 320 px: {widths}"
     saved_question(zoomed, 2).scroll_into_view_if_needed()
     zoomed.screenshot(path=SCREENSHOTS / "editor-zoomed.png")
-    assert not (problems := serious_violations(zoomed)), "\n".join(problems)
+    expect_no_serious_axe_violations(zoomed, "the meeting editor at 320 px")
 
 
 def hidden_ids(form: Locator) -> list[str]:
@@ -209,7 +198,7 @@ def test_formats_found_in_a_concept_note_are_checked_before_creating(
     expect(first.locator("[data-format-badge]")).to_have_text("Ranking")
     third.get_by_label("Format").select_option(label="Word cloud")
     page.screenshot(path=SCREENSHOTS / "editor-import.png", full_page=True)
-    assert not (problems := serious_violations(page)), "\n".join(problems)
+    expect_no_serious_axe_violations(page, "the import page")
     page.get_by_role("button", name="Create meeting").click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
     badges = page.locator("ol.question-editor [data-format-badge]")

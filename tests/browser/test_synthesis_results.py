@@ -13,10 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .helpers import PHONE, PROJECTOR, moderator_page
+from .helpers import PHONE, PROJECTOR, expect_no_serious_axe_violations, moderator_page
 from .server import ROOT, LiveServer
 
 SHOTS = Path("/tmp")
@@ -190,8 +189,7 @@ def test_results_and_the_floor_on_the_synthesis_page(
     expect(floor.locator(".floor-item").first.locator(".answer-meta")).to_have_text("3 votes")
     expect(choice.locator("h3")).to_have_text(["Results"])  # no themes for counted answers
     page.screenshot(path=SHOTS / "synthesis-results.png", full_page=True)
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not violations, violations
+    expect_no_serious_axe_violations(page, "the synthesis page with results")
 
     # Printed: charts and lists, none of the controls.
     page.emulate_media(media="print")
